@@ -1,0 +1,1 @@
+{{ indicator_fact('cashless_payment_share') }}

@@ -1,0 +1,1 @@
+{{ indicator_fact('ehr_coverage') }}

@@ -1,0 +1,1 @@
+{{ indicator_fact('online_dossier_rate') }}

@@ -1,0 +1,140 @@
+"""Ingestion: from the landing zone and reference files into the pipeline's DuckDB state."""
+
+import dagster as dg
+
+from orchestration.defs.resources import WarehouseResource
+from orchestration.lib import ingest, reference, state, validation
+
+landing_zone = dg.AssetSpec(
+    key="landing_zone",
+    description="Provincial submissions (CSV, JSON) under $DIGIMETRICS_SOURCES_DIR/<submitter>/.",
+    group_name="sources",
+    kinds={"file"},
+)
+reference_files = dg.AssetSpec(
+    key="reference_files",
+    description="Region registry files (regions/*.csv) and the metric catalog (metrics.csv).",
+    group_name="sources",
+    kinds={"csv"},
+)
+
+
+@dg.asset(key_prefix="reference", deps=[reference_files], group_name="reference", kinds={"duckdb"})
+def region_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Every country, province and any added district or commune, with names, aliases,
+    parents and validity dates (raw.regions, raw.region_names, raw.region_ancestors)."""
+    registry = reference.load_registry(warehouse.settings().reference_dir)
+    with warehouse.state_connection() as conn:
+        conn.execute("begin transaction")
+        state.replace_table(conn, "raw.regions", registry.regions)
+        state.replace_table(conn, "raw.region_names", registry.names)
+        state.replace_table(conn, "raw.region_ancestors", registry.ancestors)
+        conn.execute("commit")
+    levels: dict[str, int] = {}
+    for region in registry.regions:
+        levels[str(region["level"])] = levels.get(str(region["level"]), 0) + 1
+    return dg.MaterializeResult(
+        metadata={"regions": len(registry.regions), "names": len(registry.names), **levels}
+    )
+
+
+@dg.asset(key_prefix="reference", deps=[reference_files], group_name="reference", kinds={"duckdb"})
+def metric_catalog(warehouse: WarehouseResource):
+    """The metric codes of contract section 4, their kind and indicator (raw.metrics)."""
+    metrics = reference.load_metrics(warehouse.settings().reference_dir)
+    with warehouse.state_connection() as conn:
+        state.replace_table(conn, "raw.metrics", metrics)
+    return dg.MaterializeResult(metadata={"metrics": len(metrics)})
+
+
+@dg.asset(key_prefix="ingestion", deps=[landing_zone], group_name="ingestion", kinds={"duckdb"})
+def file_ledger(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Every file seen in the landing zone, by path and SHA-256 (raw.file_ledger). Files
+    already seen are not read again; the same bytes under a new name are a duplicate."""
+    settings = warehouse.settings()
+    with warehouse.state_connection() as conn:
+        summary = ingest.record_landed_files(conn, settings.sources_dir, settings.now())
+    context.log.info(
+        f"landing zone {settings.sources_dir}: {summary.files_seen} files, "
+        f"{summary.new_files} new ({summary.duplicates} duplicates)"
+    )
+    return dg.MaterializeResult(metadata=vars(summary) | {"root": str(settings.sources_dir)})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["ingestion", "parsed_observations"],
+            deps=[file_ledger, metric_catalog, region_registry],
+            description="Rows of the files not read before, decoded and split into fields, "
+            "each field read on its own (raw.parsed_observations).",
+            group_name="ingestion",
+            kinds={"duckdb"},
+        ),
+        dg.AssetSpec(
+            ["ingestion", "file_issues"],
+            deps=[file_ledger],
+            description="File-level findings: rejected files and legacy encodings "
+            "(raw.file_issues).",
+            group_name="ingestion",
+            kinds={"duckdb"},
+        ),
+    ]
+)
+def parsed_observations(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Read the files the ledger holds as pending, one transaction per file."""
+    settings = warehouse.settings()
+    with warehouse.state_connection() as conn:
+        kinds = dict(conn.execute("select metric_code, kind from raw.metrics").fetchall())
+        submitters = {r[0] for r in conn.execute("select region_code from raw.regions").fetchall()}
+        summary = ingest.parse_pending_files(
+            conn, settings.sources_dir, kinds, submitters, settings.max_file_bytes
+        )
+    context.log.info(
+        f"parsed {summary.files_parsed} files ({summary.rows_parsed} rows), "
+        f"rejected {summary.files_rejected}"
+    )
+    yield dg.MaterializeResult(
+        asset_key=["ingestion", "parsed_observations"], metadata=vars(summary)
+    )
+    yield dg.MaterializeResult(
+        asset_key=["ingestion", "file_issues"],
+        metadata={"files_rejected": summary.files_rejected},
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["ingestion", "validated_observations"],
+            deps=[["ingestion", "parsed_observations"], region_registry, metric_catalog],
+            description="Observations that pass every single-row rule and the in-file "
+            "duplicate rules (raw.validated_observations).",
+            group_name="ingestion",
+            kinds={"duckdb"},
+        ),
+        dg.AssetSpec(
+            ["ingestion", "row_issues"],
+            deps=[["ingestion", "parsed_observations"]],
+            description="Findings of the row rules, with field, raw value and message "
+            "(raw.row_issues).",
+            group_name="ingestion",
+            kinds={"duckdb"},
+        ),
+    ]
+)
+def validated_observations(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Apply the row rules to everything parsed so far, in bulk, so a registry change
+    reaches old submissions too."""
+    settings = warehouse.settings()
+    with warehouse.state_connection() as conn:
+        counts = validation.validate_observations(conn, settings.today())
+    context.log.info(f"validated observations: {counts}")
+    yield dg.MaterializeResult(
+        asset_key=["ingestion", "validated_observations"],
+        metadata=counts | {"today": str(settings.today())},
+    )
+    yield dg.MaterializeResult(
+        asset_key=["ingestion", "row_issues"],
+        metadata={"rejected_rows": counts["rejected_rows"], "warnings": counts["row_warnings"]},
+    )

@@ -1,0 +1,212 @@
+"""Recording landed files in the ledger and parsing the new ones into the state file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.lib.landing import LandedFile, discover, sha256_of
+from orchestration.lib.parsing import PARSED_COLUMNS, parse_submission
+from orchestration.lib.rules import SEVERITY_BY_RULE, FileRejected, Finding
+
+
+@dataclass
+class LedgerSummary:
+    files_seen: int = 0
+    new_files: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ParseSummary:
+    files_parsed: int = 0
+    files_rejected: int = 0
+    rows_parsed: int = 0
+
+
+def record_landed_files(
+    conn: duckdb.DuckDBPyConnection, root: Path, now: datetime
+) -> LedgerSummary:
+    """Add every file not seen before to the ledger: new bytes as `pending`, known bytes
+    under a new name as `duplicate`. Unchanged files (same path, size and mtime) are not
+    hashed again."""
+    summary = LedgerSummary()
+    known_stats = {
+        (path, size, mtime)
+        for path, size, mtime in conn.execute(
+            "select file_path, size_bytes, mtime_ns from raw.file_ledger"
+        ).fetchall()
+    }
+    known = dict(
+        conn.execute(
+            "select file_sha256, min_by(file_path, file_seq) from raw.file_ledger "
+            "where ingest_status <> 'duplicate' group by 1"
+        ).fetchall()
+    )
+    seen_pairs = {
+        tuple(r) for r in conn.execute("select file_path, file_sha256 from raw.file_ledger").fetchall()
+    }
+    next_seq = conn.execute("select coalesce(max(file_seq), 0) + 1 from raw.file_ledger").fetchone()[0]
+    for landed in discover(root):
+        summary.files_seen += 1
+        if (landed.rel_path, landed.size, landed.mtime_ns) in known_stats:
+            summary.unchanged += 1
+            continue
+        sha = sha256_of(landed.path)
+        if (landed.rel_path, sha) in seen_pairs:
+            conn.execute(
+                "update raw.file_ledger set size_bytes = ?, mtime_ns = ? "
+                "where file_path = ? and file_sha256 = ?",
+                [landed.size, landed.mtime_ns, landed.rel_path, sha],
+            )
+            summary.unchanged += 1
+            continue
+        status, duplicate_of = ("duplicate", known[sha]) if sha in known else ("pending", None)
+        _insert_ledger_row(conn, landed, sha, next_seq, now, status, duplicate_of)
+        seen_pairs.add((landed.rel_path, sha))
+        known.setdefault(sha, landed.rel_path)
+        next_seq += 1
+        summary.new_files += 1
+        summary.duplicates += status == "duplicate"
+    return summary
+
+
+def _insert_ledger_row(
+    conn: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    sha: str,
+    seq: int,
+    now: datetime,
+    status: str,
+    duplicate_of: str | None,
+) -> None:
+    conn.execute(
+        "insert into raw.file_ledger (file_sha256, file_path, submitter, format, size_bytes, "
+        "mtime_ns, file_seq, first_seen_at, ingest_status, duplicate_of) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [sha, landed.rel_path, landed.submitter, landed.format, landed.size, landed.mtime_ns,
+         seq, now, status, duplicate_of],
+    )  # fmt: skip
+
+
+def _add_file_findings(conn: duckdb.DuckDBPyConnection, sha: str, findings: list[Finding]) -> None:
+    for f in findings:
+        conn.execute(
+            "insert into raw.file_issues values (?, ?, ?, ?, ?, ?)",
+            [sha, f.rule, SEVERITY_BY_RULE[f.rule], f.field, f.raw_value, f.message],
+        )
+
+
+def _check_file(
+    path: Path, rel_path: str, submitter: str | None, file_format: str | None,
+    known_submitters: set[str], max_bytes: int,
+) -> None:  # fmt: skip
+    """File-level rules that need no reading of the content."""
+    if submitter is None:
+        raise FileRejected(
+            "submitter_mismatch",
+            f"'{rel_path}' lies in the landing root; put it in a folder named after the "
+            "submitting region's code, e.g. VN-36/",
+        )
+    if submitter.upper() not in known_submitters:
+        raise FileRejected(
+            "submitter_mismatch",
+            f"folder '{submitter}' is not a known region code; name the folder after the "
+            "submitting region's code, e.g. VN-36",
+        )
+    if file_format is None:
+        raise FileRejected(
+            "unreadable_file",
+            f"'{Path(rel_path).suffix or rel_path}' files are not read: send .csv or .json",
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileRejected(
+            "file_too_large",
+            f"the file has {size:,} bytes, over the limit of {max_bytes:,} bytes; split it",
+        )
+
+
+def parse_pending_files(
+    conn: duckdb.DuckDBPyConnection,
+    root: Path,
+    kinds: dict[str, str],
+    known_submitters: set[str],
+    max_bytes: int,
+) -> ParseSummary:
+    """Parse every `pending` file of the ledger, one transaction per file."""
+    summary = ParseSummary()
+    pending = conn.execute(
+        "select file_sha256, file_path, submitter, format from raw.file_ledger "
+        "where ingest_status = 'pending' order by file_seq"
+    ).fetchall()
+    for sha, rel_path, submitter, file_format in pending:
+        path = root / rel_path
+        conn.execute("begin transaction")
+        try:
+            rows = _parse_one(conn, path, sha, rel_path, submitter, file_format,
+                              kinds, known_submitters, max_bytes)  # fmt: skip
+            summary.files_parsed += rows is not None
+            summary.files_rejected += rows is None
+            summary.rows_parsed += rows or 0
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+    return summary
+
+
+def _parse_one(
+    conn: duckdb.DuckDBPyConnection, path: Path, sha: str, rel_path: str,
+    submitter: str | None, file_format: str | None, kinds: dict[str, str],
+    known_submitters: set[str], max_bytes: int,
+) -> int | None:  # fmt: skip
+    try:
+        _check_file(path, rel_path, submitter, file_format, known_submitters, max_bytes)
+        data = path.read_bytes()
+        if sha256_of_bytes(data) != sha:
+            raise FileRejected(
+                "unreadable_file",
+                "the file changed while it was being read; its new contents are read as a "
+                "new submission",
+            )
+        parsed = parse_submission(data, file_format or "", kinds)
+        declared = parsed.declared_submitter
+        if declared is not None and declared.strip().upper() != (submitter or "").upper():
+            raise FileRejected(
+                "submitter_mismatch",
+                f"the file declares submitter '{declared}' but lies in folder '{submitter}'",
+            )
+    except FileRejected as rejection:
+        _add_file_findings(conn, sha, [Finding(rejection.rule, rejection.message)])
+        conn.execute(
+            "update raw.file_ledger set ingest_status = 'rejected', rows_total = 0 "
+            "where file_sha256 = ? and ingest_status = 'pending'",
+            [sha],
+        )
+        return None
+    batch = pa.table({"file_sha256": [sha] * parsed.row_count,
+                      **{c: parsed.columns[c] for c in PARSED_COLUMNS}})  # fmt: skip
+    conn.register("parsed_batch", batch)
+    try:
+        conn.execute("insert into raw.parsed_observations by name select * from parsed_batch")
+    finally:
+        conn.unregister("parsed_batch")
+    _add_file_findings(conn, sha, parsed.findings)
+    conn.execute(
+        "update raw.file_ledger set ingest_status = 'parsed', encoding = ?, delimiter = ?, "
+        "submitted_at = ?, rows_total = ? where file_sha256 = ? and ingest_status = 'pending'",
+        [parsed.encoding, parsed.delimiter, parsed.submitted_at, parsed.row_count, sha],
+    )
+    return parsed.row_count
+
+
+def sha256_of_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,53 @@
+"""Region-name keys: one spelling-insensitive key per name, in any script.
+
+"Ninh Thuận", "ninh thuan", "NINH-THUAN" and "Ninh  Thuận" (NFD) share a key, as do
+"Дархан уул" and "Дархан-Уул". A Latin name typed with a few Cyrillic look-alike
+letters is read as Latin.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+    }
+)  # fmt: skip
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,/()]+")
+_APOSTROPHES = re.compile(r"[ʻʼ'’‘`´]")
+_PREFIXES = ("tinh ", "thanh pho ", "tp ")
+_SUFFIXES = (" province", " aimag", " аймаг")
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def name_key(name: str) -> str:
+    """Return the comparison key of a region name or code."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = text.replace("đ", "d")
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
+    )
+    text = unicodedata.normalize("NFC", text)
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii())
+    if latin and latin >= len(letters) - latin:
+        text = text.translate(_LOOKALIKES)
+    text = _APOSTROPHES.sub("", text)
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def loose_key(key: str) -> str:
+    """A key without administrative words ("Tỉnh …", "… province"), tried when `key` is unknown."""
+    for prefix in _PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix):
+            key = key[: -len(suffix)]
+    return key.strip()

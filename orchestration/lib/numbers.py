@@ -1,0 +1,157 @@
+"""Read numbers the way provinces write them (contract section 3, "Numbers").
+
+A reading is returned only when it is unambiguous for the metric's kind and the
+file's conventions; anything else is an error code, never a guess.
+
+Conventions by file:
+- every file: `.` is the decimal point, a space or no-break space groups thousands;
+- comma and tab files: `,` groups thousands (counts only);
+- semicolon files (Excel in a decimal-comma locale): `,` is a decimal comma and
+  `.` groups thousands (counts only).
+A single group of three digits after the separator that the file could use
+either way (`12.345` in a comma file, `2,439` in a semicolon file) is ambiguous.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+MISSING = "missing_value"
+UNPARSEABLE = "unparseable_value"
+
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
+_DECIMAL_MARK = "D"  # stands for the Arabic decimal separator, which is never a thousands mark
+_DIGITS[ord("٫")] = _DECIMAL_MARK
+_DIGITS[ord("٬")] = " "  # Arabic thousands separator
+for _space in ("\u00a0", "\u202f", "\u2009", "\u2007"):
+    _DIGITS[ord(_space)] = " "
+_DIGITS[ord("٪")] = "%"
+_DIGITS[ord("−")] = "-"
+
+_INT = re.compile(r"\d+", re.ASCII)
+_SPACE_GROUPS = re.compile(r"\d{1,3}( \d{3})+", re.ASCII)
+_COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+", re.ASCII)
+_DOT_GROUPS = re.compile(r"\d{1,3}(\.\d{3})+", re.ASCII)
+_DOT_DECIMAL = re.compile(r"\d+[.D]\d+", re.ASCII)
+_COMMA_DECIMAL = re.compile(r"\d+,\d+", re.ASCII)
+_ARABIC_DECIMAL = re.compile(r"\d+D\d+", re.ASCII)
+_COMMA_GROUPS_DOT_DECIMAL = re.compile(r"\d{1,3}(,\d{3})+\.\d+", re.ASCII)
+_DOT_GROUPS_COMMA_DECIMAL = re.compile(r"\d{1,3}(\.\d{3})+,\d+", re.ASCII)
+_SPACE_GROUPS_DECIMAL = re.compile(r"\d{1,3}( \d{3})+[.D]\d+", re.ASCII)
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """The outcome of reading one raw value."""
+
+    value: float | None = None
+    error: str | None = None
+    detail: str = ""
+    percent_sign: bool = False
+
+
+def _fail(error: str, detail: str) -> NumberReading:
+    return NumberReading(error=error, detail=detail)
+
+
+def _digits_only(text: str) -> float:
+    return float(text.replace(",", "").replace(".", "").replace(" ", ""))
+
+
+def _read_count(body: str, semicolon_file: bool) -> float | str:
+    """Return the value, or a detail string explaining why it is not readable."""
+    if _INT.fullmatch(body) or _SPACE_GROUPS.fullmatch(body):
+        return _digits_only(body)
+    if _ARABIC_DECIMAL.fullmatch(body):
+        return float(body.replace(_DECIMAL_MARK, "."))
+    if _SPACE_GROUPS_DECIMAL.fullmatch(body):
+        return float(body.replace(" ", "").replace(_DECIMAL_MARK, "."))
+    thousands, decimal = (".", ",") if semicolon_file else (",", ".")
+    groups = _DOT_GROUPS if semicolon_file else _COMMA_GROUPS
+    other_groups = _COMMA_GROUPS if semicolon_file else _DOT_GROUPS
+    if groups.fullmatch(body):
+        return _digits_only(body)
+    if other_groups.fullmatch(body):
+        if body.count(decimal) == 1:
+            whole, frac = body.split(decimal)
+            return (
+                f"'{body}' is ambiguous: {whole}{frac} with '{decimal}' grouping thousands, "
+                f"or {whole}.{frac} with '{decimal}' as the decimal mark"
+            )
+        return _digits_only(body)  # several groups can only be thousands
+    mixed = _DOT_GROUPS_COMMA_DECIMAL if semicolon_file else _COMMA_GROUPS_DOT_DECIMAL
+    if mixed.fullmatch(body):
+        whole, frac = body.rsplit(decimal, 1)
+        return float(whole.replace(thousands, "") + "." + frac)
+    simple_decimal = _COMMA_DECIMAL if semicolon_file else _DOT_DECIMAL
+    if simple_decimal.fullmatch(body):
+        return float(body.replace(",", ".").replace(_DECIMAL_MARK, "."))
+    if semicolon_file and _DOT_DECIMAL.fullmatch(body):
+        return float(body)
+    return f"'{body}' is not a number in a recognised form"
+
+
+def _read_rate(body: str, semicolon_file: bool) -> float | str:
+    if _INT.fullmatch(body) or _DOT_DECIMAL.fullmatch(body):
+        return float(body.replace(_DECIMAL_MARK, "."))
+    if _COMMA_DECIMAL.fullmatch(body):
+        whole, frac = body.split(",")
+        if len(frac) == 3:
+            return (
+                f"'{body}' is ambiguous for a rate: ',' could group thousands or be a "
+                "decimal comma; write the rate with '.' as the decimal point"
+            )
+        if semicolon_file:
+            return float(f"{whole}.{frac}")
+        return f"'{body}' uses a decimal comma, which is read only in ';'-delimited files"
+    if _SPACE_GROUPS.fullmatch(body) or _COMMA_GROUPS.fullmatch(body) or _DOT_GROUPS.fullmatch(
+        body
+    ):
+        return f"'{body}' has a thousands separator, which a rate cannot have"
+    return f"'{body}' is not a number in a recognised form"
+
+
+def read_number(raw: object, *, kind: str | None, semicolon_file: bool = False) -> NumberReading:
+    """Read a raw value for a metric of `kind` ('count', 'rate', or None when unknown).
+
+    `raw` is the text from a CSV cell or the value from a JSON document.
+    """
+    if raw is None:
+        return _fail(MISSING, "value is empty")
+    if isinstance(raw, bool):
+        return _fail(UNPARSEABLE, f"'{str(raw).lower()}' is not a number")
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return _fail(UNPARSEABLE, f"'{raw}' is not a finite number")
+        return NumberReading(value=float(raw))
+    if not isinstance(raw, str):
+        return _fail(UNPARSEABLE, "value must be a number or a string")
+
+    text = raw.translate(_DIGITS).strip()
+    if not text:
+        return _fail(MISSING, "value is empty")
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].rstrip()
+    sign = 1.0
+    if text[:1] in "+-":
+        sign = -1.0 if text[0] == "-" else 1.0
+        text = text[1:].lstrip()
+    if not text or not text[0].isascii() or not text[0].isdigit():
+        return _fail(UNPARSEABLE, f"'{raw.strip()}' is not a number")
+    if kind == "count":
+        reading = _read_count(text, semicolon_file)
+    elif kind == "rate":
+        reading = _read_rate(text, semicolon_file)
+    elif _INT.fullmatch(text) or _DOT_DECIMAL.fullmatch(text):
+        reading = float(text.replace(_DECIMAL_MARK, "."))
+    else:
+        reading = f"'{text}' cannot be read without knowing the metric"
+    if isinstance(reading, str):
+        return _fail(UNPARSEABLE, reading)
+    if not math.isfinite(reading):
+        return _fail(UNPARSEABLE, f"'{raw.strip()}' is not a finite number")
+    return NumberReading(value=sign * reading, percent_sign=percent)

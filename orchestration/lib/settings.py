@@ -1,0 +1,53 @@
+"""Configuration from the environment (contract section 1), resolved when a run needs it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def _path(variable: str, default: str) -> Path:
+    value = Path(os.environ.get(variable) or default).expanduser()
+    return value if value.is_absolute() else REPO_ROOT / value
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources_dir: Path
+    warehouse_path: Path
+    reference_dir: Path
+    timezone: str
+    max_file_bytes: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            sources_dir=_path("DIGIMETRICS_SOURCES_DIR", "sources/submissions"),
+            warehouse_path=_path("DIGIMETRICS_WAREHOUSE", "warehouse/digimetrics.duckdb"),
+            reference_dir=_path("DIGIMETRICS_REFERENCE_DIR", "sources/reference"),
+            timezone=os.environ.get("DIGIMETRICS_TIMEZONE") or "Asia/Ho_Chi_Minh",
+            max_file_bytes=int(
+                os.environ.get("DIGIMETRICS_MAX_FILE_BYTES") or DEFAULT_MAX_FILE_BYTES
+            ),
+        )
+
+    @property
+    def work_dir(self) -> Path:
+        """Where the pipeline keeps its own state, beside (never inside) the published file."""
+        return self.warehouse_path.parent / f".{self.warehouse_path.stem}.work"
+
+    @property
+    def state_db(self) -> Path:
+        return self.work_dir / "state.duckdb"
+
+    def now(self) -> datetime:
+        return datetime.now(ZoneInfo(self.timezone))
+
+    def today(self) -> date:
+        return self.now().date()

@@ -1,0 +1,217 @@
+-- Row rules of contract section 5 that need the registry, the catalog, the calendar or
+-- other rows of the same file. Recomputed in full each run, in bulk, so a registry change
+-- (a new commune, a corrected validity date) applies to every submission ever received.
+-- Parameters: $today (date in DIGIMETRICS_TIMEZONE).
+
+create or replace temp table obs as
+select p.*, l.submitter, m.kind, m.metric_code is not null as metric_known
+from raw.parsed_observations p
+join raw.file_ledger l on l.file_sha256 = p.file_sha256 and l.ingest_status = 'parsed'
+left join raw.metrics m on m.metric_code = p.metric;
+
+-- each distinct (name, period) is resolved once
+create or replace temp table region_resolution as
+with keys as (
+    select distinct region_key, loose_region_key, period_start, period_end from obs
+    where region_key is not null
+),
+exact as (
+    select k.*, n.region_code from keys k join raw.region_names n on n.name_key = k.region_key
+),
+loose as (
+    select k.*, n.region_code from keys k join raw.region_names n on n.name_key = k.loose_region_key
+    where not exists (select 1 from exact e where e.region_key = k.region_key)
+),
+candidates as (
+    select distinct c.region_key, c.period_start, c.period_end, r.region_code, r.name,
+        r.valid_from, r.valid_to, r.successor_code,
+        c.period_start is null
+            or ((r.valid_from is null or r.valid_from <= c.period_end)
+                and (r.valid_to is null or r.valid_to >= c.period_start)) as valid_in_period
+    from (select * from exact union all select * from loose) c
+    join raw.regions r using (region_code)
+)
+select region_key, period_start, period_end,
+    count(*) as n_candidates,
+    count(*) filter (where valid_in_period) as n_valid,
+    min(region_code) filter (where valid_in_period) as region_code,
+    string_agg(
+        region_code || ' (' || coalesce('from ' || valid_from::varchar || ' ', '')
+        || coalesce('until ' || valid_to::varchar, 'onwards') || ')', ', ' order by region_code
+    ) as candidate_list,
+    string_agg(
+        name || ' (' || region_code || ') existed '
+        || coalesce('from ' || valid_from::varchar || ' ', '')
+        || coalesce('until ' || valid_to::varchar, 'onwards')
+        || coalesce('; it became ' || successor_code || ' on ' || (valid_to + 1)::varchar, ''),
+        ', ' order by region_code
+    ) filter (where not valid_in_period) as validity_note
+from candidates group by all;
+
+-- the closest known name for each unknown one, for "did you mean …?"
+create or replace temp table name_suggestions as
+with unknown as (
+    select distinct o.region_key from obs o
+    left join region_resolution r using (region_key)
+    where o.region_key is not null and r.region_key is null
+),
+scored as (
+    select u.region_key, n.name, n.region_code,
+        jaro_winkler_similarity(u.region_key, n.name_key) as score
+    from unknown u cross join raw.region_names n
+)
+select region_key, arg_max(name || ' (' || region_code || ')', score) as suggestion,
+    max(score) as score
+from scored group by region_key;
+
+create or replace temp table checked as
+select o.*,
+    rr.n_candidates, rr.n_valid, rr.candidate_list, rr.validity_note,
+    case when rr.n_valid = 1 then rr.region_code end as region_code,
+    ns.suggestion, ns.score as suggestion_score,
+    case when o.kind = 'rate' and o.unit = 'ratio' then o.value * 100 else o.value end as value_std
+from obs o
+left join region_resolution rr
+    on rr.region_key = o.region_key
+    and rr.period_start is not distinct from o.period_start
+    and rr.period_end is not distinct from o.period_end
+left join name_suggestions ns on ns.region_key = o.region_key;
+
+create or replace temp table single_row_findings as
+with findings as (
+    -- a row whose cells do not line up with the header: nothing else can be trusted
+    select file_sha256, row_number, 'unparseable_value' as rule, 'value' as field,
+        value_raw as raw_value, row_problem as message
+    from checked where row_problem is not null
+    union all
+    select file_sha256, row_number, 'unknown_region', 'region', region_raw,
+        case
+            when region_key is null then 'region is empty: give a region code such as '
+                || coalesce(submitter, 'VN-36') || ' or its name'
+            when n_candidates is null then 'unknown region ''' || region_raw || ''''
+                || case when suggestion_score >= 0.8
+                        then ' (did you mean ' || suggestion || '?)' else '' end
+            else 'region ''' || region_raw || ''' is ambiguous in ' || period
+                || ': it names ' || candidate_list || '; use the region code'
+        end
+    from checked
+    where row_problem is null
+        and (region_key is null or n_candidates is null or n_valid > 1)
+    union all
+    select file_sha256, row_number, 'region_not_valid_in_period', 'region', region_raw,
+        'region ''' || region_raw || ''' did not exist in ' || period || ': ' || validity_note
+    from checked where row_problem is null and n_candidates > 0 and n_valid = 0
+    union all
+    select c.file_sha256, c.row_number, 'region_not_owned', 'region', c.region_raw,
+        'submitter ' || coalesce(c.submitter, '?') || ' may report only for itself and the '
+        || 'regions below it, not for ' || c.region_code
+    from checked c
+    where c.row_problem is null and c.region_code is not null
+        and not exists (
+            select 1 from raw.region_ancestors a
+            where a.region_code = c.region_code and a.ancestor_code = upper(c.submitter)
+        )
+    union all
+    select file_sha256, row_number, 'bad_period', 'period', period_raw,
+        case when period_raw is null or trim(period_raw) = '' then 'period is empty'
+            else 'period ''' || period_raw || ''' is not a valid period' end
+        || ': expected YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM (e.g. 2024-Q2, 2024-03)'
+    from checked where row_problem is null and period is null
+    union all
+    select file_sha256, row_number, 'future_period', 'period', period_raw,
+        'period ' || period || ' starts on ' || period_start::varchar
+        || ', after today (' || $today::varchar || ')'
+    from checked where row_problem is null and period_start > $today
+    union all
+    select c.file_sha256, c.row_number, 'unknown_metric', 'metric', c.metric_raw,
+        case when c.metric is null then 'metric is empty'
+            else 'unknown metric ''' || c.metric_raw || '''' end
+        || ': expected one of '
+        || (select string_agg(metric_code, ', ' order by metric_code) from raw.metrics)
+    from checked c where c.row_problem is null and not c.metric_known
+    union all
+    select file_sha256, row_number, value_error, 'value', value_raw,
+        value_detail || case when value_error = 'unparseable_value'
+            then ': expected ' || coalesce(kind, 'a number')
+                || case kind when 'count' then ' (a whole number, e.g. 2439 or 2,439)'
+                             when 'rate' then ' (a percentage, e.g. 81.17)' else '' end
+            else '' end
+    from checked where row_problem is null and value_error is not null
+    union all
+    select file_sha256, row_number, 'negative_count', 'value', value_raw,
+        metric || ' is a count and cannot be negative (' || value_raw || ')'
+    from checked where row_problem is null and kind = 'count' and value < 0
+    union all
+    select file_sha256, row_number, 'not_an_integer', 'value', value_raw,
+        metric || ' is a count and must be a whole number, not ' || value_raw
+    from checked where row_problem is null and kind = 'count' and value >= 0
+        and value <> floor(value)
+    union all
+    select file_sha256, row_number, 'percent_out_of_range', 'value', value_raw,
+        metric || ' must lie between 0 and 100 percent'
+        || case when unit = 'ratio' then ' (0 to 1 as a ratio)' else '' end
+        || ', not ' || value_raw
+    from checked where row_problem is null and kind = 'rate'
+        and (value_std < 0 or value_std > 100)
+    union all
+    select file_sha256, row_number, 'unit_mismatch', 'unit', coalesce(unit_raw, value_raw),
+        case
+            when kind = 'count' and percent_sign
+                then metric || ' is a count; a value with % is a rate'
+            when kind = 'count' then metric || ' is a count: its unit must be ''count'', not '''
+                || unit_raw || ''''
+            when percent_sign and unit = 'ratio'
+                then 'the value has a % sign but the unit says ratio'
+            else metric || ' is a rate: its unit must be ''percent'' or ''ratio'', not '''
+                || unit_raw || ''''
+        end
+    from checked
+    where row_problem is null and (
+        (kind = 'count' and (percent_sign or (unit is not null and unit <> 'count')))
+        or (kind = 'rate' and ((unit is not null and unit not in ('percent', 'ratio'))
+                               or (percent_sign and unit = 'ratio')))
+    )
+)
+select * from findings;
+
+-- rows that pass every single-row rule, then the rules across rows of one file
+create or replace temp table passing as
+select c.* from checked c
+where not exists (
+    select 1 from single_row_findings f
+    where f.file_sha256 = c.file_sha256 and f.row_number = c.row_number
+);
+
+create or replace temp table duplicate_groups as
+select *,
+    count(*) over w as copies,
+    count(distinct value_std) over w as distinct_values,
+    row_number() over (w order by row_number) as copy_number,
+    string_agg(row_number::varchar, ', ') over w as copy_rows
+from passing
+window w as (partition by file_sha256, region_code, period, metric, sector);
+
+create or replace table raw.row_issues as
+select f.file_sha256, f.row_number, f.rule,
+    case when f.rule = 'duplicate_identical' then 'warning' else 'row_rejected' end as severity,
+    f.field, f.raw_value, f.message
+from (
+    select * from single_row_findings
+    union all
+    select file_sha256, row_number, 'duplicate_conflict', 'value', value_raw,
+        region_code || ' ' || period || ' ' || metric || ' (' || sector || ') appears in rows '
+        || copy_rows || ' with different values; send one value'
+    from duplicate_groups where distinct_values > 1
+    union all
+    select file_sha256, row_number, 'duplicate_identical', 'value', value_raw,
+        region_code || ' ' || period || ' ' || metric || ' (' || sector || ') repeats rows '
+        || copy_rows || ' with the same value; counted once'
+    from duplicate_groups where distinct_values = 1 and copy_number > 1
+) f;
+
+create or replace table raw.validated_observations as
+select file_sha256, row_number, upper(submitter) as submitter, region_code, period,
+    period_type, period_start, period_end, metric, kind, sector,
+    value_std as value, value_raw, unit, note
+from duplicate_groups
+where distinct_values = 1 and copy_number = 1;
