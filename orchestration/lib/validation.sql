@@ -135,7 +135,8 @@ with findings as (
             then ': expected ' || coalesce(kind, 'a number')
                 || case kind when 'count' then ' (a whole number, e.g. 2439 or 2,439)'
                              when 'rate' then ' (a percentage, e.g. 81.17)' else '' end
-            else '' end
+            else ': send the value of ' || coalesce(metric_raw, 'the metric')
+                || ', or leave the row out' end
     from checked where row_problem is null and value_error is not null
     union all
     select file_sha256, row_number, 'negative_count', 'value', value_raw,

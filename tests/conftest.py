@@ -1,0 +1,90 @@
+"""Shared helpers: temporary landing zones and warehouses, and real refreshes over them."""
+
+import codecs
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+def write_file(root: Path, rel_path: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write a submission; `encoding` may be utf-8-sig, utf-16-le-bom, utf-16-be-bom, cp1251…"""
+    path = root / rel_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        data = content
+    elif encoding == "utf-16-le-bom":
+        data = codecs.BOM_UTF16_LE + content.encode("utf-16-le")
+    elif encoding == "utf-16-be-bom":
+        data = codecs.BOM_UTF16_BE + content.encode("utf-16-be")
+    else:
+        data = content.encode(encoding)
+    path.write_bytes(data)
+    return path
+
+
+def write_json(root: Path, rel_path: str, document: object) -> Path:
+    return write_file(root, rel_path, json.dumps(document, ensure_ascii=False, indent=1))
+
+
+@contextmanager
+def environment(**variables: str) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in variables.items():
+            patch.setenv(name, value)
+        yield
+
+
+def refresh(raise_on_error: bool = True):
+    """One real run of the nightly_refresh job, in this process, with the current env."""
+    from orchestration.definitions import defs
+
+    job = defs().resolve_job_def("nightly_refresh")
+    return job.execute_in_process(raise_on_error=raise_on_error)
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Read the published warehouse the way a BI tool does: read-only."""
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return conn.execute(sql, params or []).fetchall()
+    finally:
+        conn.close()
+
+
+def published_tables(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every published relation's rows, sorted, except the run stamp."""
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' "
+                "and table_name <> 'publish_info' order by 1"
+            ).fetchall()
+        ]
+        return {t: sorted(conn.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """An empty landing zone and a warehouse path, configured through the environment."""
+    root, warehouse = tmp_path / "landing", tmp_path / "bi" / "digimetrics.duckdb"
+    root.mkdir()
+    with environment(DIGIMETRICS_SOURCES_DIR=str(root), DIGIMETRICS_WAREHOUSE=str(warehouse)):
+        yield root, warehouse
+
+
+def copy_samples(destination: Path) -> None:
+    shutil.copytree(REPO_ROOT / "sources" / "submissions", destination, dirs_exist_ok=True)

@@ -1,0 +1,292 @@
+"""Unit tests for orchestration.lib.numbers.read_number (contract section 3, "Numbers")."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from orchestration.lib.numbers import MISSING, UNPARSEABLE, NumberReading, read_number
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space
+THIN = "\u2009"
+
+
+def test_error_codes_are_the_contract_rule_codes():
+    assert MISSING == "missing_value"
+    assert UNPARSEABLE == "unparseable_value"
+
+
+# --- counts that read ---------------------------------------------------------------------
+
+COUNTS_OK = [
+    # raw, semicolon_file, expected
+    ("0", False, 0.0),
+    ("2439", False, 2439.0),
+    ("2439", True, 2439.0),
+    ("  2439  ", False, 2439.0),
+    ("2,439", False, 2439.0),
+    ("1,234,567", False, 1234567.0),
+    ("1,234,567", True, 1234567.0),  # several groups can only be thousands
+    ("2 439", False, 2439.0),
+    ("2 439", True, 2439.0),
+    ("2 439 000", False, 2439000.0),
+    (f"2{NBSP}439", False, 2439.0),
+    (f"2{NBSP}439", True, 2439.0),
+    (f"1{NBSP}234{NBSP}567", False, 1234567.0),
+    (f"2{NNBSP}439", True, 2439.0),
+    (f"2{THIN}439", False, 2439.0),
+    ("2.439", True, 2439.0),
+    ("12.345", True, 12345.0),
+    ("1.234.567", True, 1234567.0),
+    ("1.234.567", False, 1234567.0),  # several groups can only be thousands
+    ("1.234,5", True, 1234.5),
+    ("2.439,5", True, 2439.5),
+    ("1.234,00", True, 1234.0),
+    ("1,234.5", False, 1234.5),
+    ("2,439.5", False, 2439.5),
+    ("2 439.5", False, 2439.5),
+    ("1,5", True, 1.5),  # decimal comma in a semicolon file (later: not_an_integer)
+    ("1.5", True, 1.5),
+    ("81.17", False, 81.17),
+    ("-5", False, -5.0),  # the sign is kept; negative_count is decided later
+    ("+5", False, 5.0),
+    ("\u22125", False, -5.0),  # Unicode minus sign
+    # Arabic-Indic digits
+    ("١٢٣", False, 123.0),
+    ("٢٤٣٩", False, 2439.0),
+    ("٢٬٤٣٩", False, 2439.0),
+    ("٢٬٤٣٩", True, 2439.0),
+    ("١٬٢٣٤٬٥٦٧", False, 1234567.0),
+    ("٢٬٤٣٩٫٥", False, 2439.5),
+    ("٢٤٣٩٫٥", True, 2439.5),
+    # Extended Arabic-Indic (Persian) digits
+    ("۲۴۳۹", False, 2439.0),
+    ("۲٬۴۳۹", False, 2439.0),
+    ("۱۲۳۴۵۶۷۸۹۰", False, 1234567890.0),
+]
+
+
+@pytest.mark.parametrize(("raw", "semicolon", "expected"), COUNTS_OK)
+def test_count_reads(raw, semicolon, expected):
+    reading = read_number(raw, kind="count", semicolon_file=semicolon)
+    assert reading == NumberReading(value=expected)
+
+
+# --- rates that read ----------------------------------------------------------------------
+
+RATES_OK = [
+    # raw, semicolon_file, expected, percent_sign
+    ("81.17", False, 81.17, False),
+    ("81.17", True, 81.17, False),
+    ("81", False, 81.0, False),
+    ("100", False, 100.0, False),
+    ("0.8117", False, 0.8117, False),
+    ("1.234", False, 1.234, False),  # '.' is always the decimal point for rates
+    ("81.17%", False, 81.17, True),
+    ("81.17 %", False, 81.17, True),
+    ("81%", False, 81.0, True),
+    ("81,17", True, 81.17, False),
+    ("0,8117", True, 0.8117, False),
+    ("81,17%", True, 81.17, True),
+    ("1,23%", True, 1.23, True),
+    ("٨١٫١٧", False, 81.17, False),
+    ("۸۱٫۱۷", False, 81.17, False),
+    ("٨١٫١٧%", False, 81.17, True),
+    ("81.17٪", False, 81.17, True),  # Arabic percent sign
+    ("-1.5", False, -1.5, False),  # percent_out_of_range is decided later
+]
+
+
+@pytest.mark.parametrize(("raw", "semicolon", "expected", "percent"), RATES_OK)
+def test_rate_reads(raw, semicolon, expected, percent):
+    reading = read_number(raw, kind="rate", semicolon_file=semicolon)
+    assert reading == NumberReading(value=expected, percent_sign=percent)
+
+
+def test_percent_sign_is_reported_for_counts_too():
+    reading = read_number("100%", kind="count")
+    assert reading.value == 100.0
+    assert reading.percent_sign is True
+    assert reading.error is None
+
+
+# --- unknown metric kind --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "semicolon", "expected"),
+    [("12", False, 12.0), ("81.17", False, 81.17), ("1.234", True, 1.234), ("٨١٫١٧", False, 81.17)],
+)
+def test_unknown_kind_reads_plain_numbers(raw, semicolon, expected):
+    assert read_number(raw, kind=None, semicolon_file=semicolon) == NumberReading(value=expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "semicolon"), [("2,439", False), ("81,17", True), ("2 439", False), ("1.234,5", True)]
+)
+def test_unknown_kind_refuses_separators(raw, semicolon):
+    reading = read_number(raw, kind=None, semicolon_file=semicolon)
+    assert reading.value is None
+    assert reading.error == UNPARSEABLE
+    assert "without knowing the metric" in reading.detail
+
+
+# --- rejected values ------------------------------------------------------------------------
+
+REJECTED = [
+    # raw, kind, semicolon_file, error
+    ("", "count", False, MISSING),
+    ("   ", "count", False, MISSING),
+    (NBSP, "rate", False, MISSING),
+    ("", "rate", True, MISSING),
+    ("", None, False, MISSING),
+    ("NaN", "count", False, UNPARSEABLE),
+    ("nan", "rate", False, UNPARSEABLE),
+    ("NaN", None, False, UNPARSEABLE),
+    ("inf", "count", False, UNPARSEABLE),
+    ("-inf", "count", False, UNPARSEABLE),
+    ("+inf", "rate", False, UNPARSEABLE),
+    ("Infinity", "rate", False, UNPARSEABLE),
+    ("abc", "count", False, UNPARSEABLE),
+    ("n/a", "count", False, UNPARSEABLE),
+    ("-", "count", False, UNPARSEABLE),
+    ("+", "rate", False, UNPARSEABLE),
+    ("+%", "rate", False, UNPARSEABLE),
+    ("12abc", "count", False, UNPARSEABLE),
+    ("1e5", "count", False, UNPARSEABLE),
+    ("1e5", "rate", False, UNPARSEABLE),
+    ("0x10", "count", False, UNPARSEABLE),
+    (".5", "rate", False, UNPARSEABLE),
+    ("5.", "rate", False, UNPARSEABLE),
+    ("1,2,3", "count", False, UNPARSEABLE),
+    ("1,234,56", "count", False, UNPARSEABLE),
+    ("1.234.5", "count", True, UNPARSEABLE),
+    ("4 2", "count", False, UNPARSEABLE),
+    ("1 2345", "count", False, UNPARSEABLE),
+    # ambiguous: a single group of three digits after a separator the file could use either way
+    ("12.345", "count", False, UNPARSEABLE),
+    ("2.439", "count", False, UNPARSEABLE),
+    ("2,439", "count", True, UNPARSEABLE),
+    # a thousands separator of the other convention next to a decimal mark
+    ("1.234,5", "count", False, UNPARSEABLE),
+    ("12.345,6", "count", False, UNPARSEABLE),
+    ("1,234.5", "count", True, UNPARSEABLE),
+    # decimal comma outside semicolon files
+    ("1,5", "count", False, UNPARSEABLE),
+    ("12,34", "count", False, UNPARSEABLE),
+    ("81,17", "rate", False, UNPARSEABLE),
+    # rates: '1,234' could be 1234 or 1.234; thousands separators are never allowed
+    ("1,234", "rate", False, UNPARSEABLE),
+    ("1,234", "rate", True, UNPARSEABLE),
+    ("81,175", "rate", True, UNPARSEABLE),
+    ("2 439", "rate", False, UNPARSEABLE),
+    ("2 439", "rate", True, UNPARSEABLE),
+    ("12 345", "rate", False, UNPARSEABLE),
+    ("٢٬٤٣٩", "rate", False, UNPARSEABLE),
+    ("1,234.5", "rate", False, UNPARSEABLE),
+    ("1.234.567", "rate", True, UNPARSEABLE),
+]
+
+
+@pytest.mark.parametrize(("raw", "kind", "semicolon", "error"), REJECTED)
+def test_rejected(raw, kind, semicolon, error):
+    reading = read_number(raw, kind=kind, semicolon_file=semicolon)
+    assert reading.value is None
+    assert reading.error == error
+    assert reading.detail  # always explained
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "semicolon"),
+    [
+        ("12.345", "count", False),
+        ("2,439", "count", True),
+        ("1,234", "rate", False),
+        ("1,234", "rate", True),
+    ],
+)
+def test_ambiguous_readings_say_so(raw, kind, semicolon):
+    reading = read_number(raw, kind=kind, semicolon_file=semicolon)
+    assert reading.error == UNPARSEABLE
+    assert "ambiguous" in reading.detail
+
+
+def test_ambiguous_count_detail_names_both_readings():
+    reading = read_number("12.345", kind="count", semicolon_file=False)
+    assert "12345" in reading.detail
+    assert "12.345" in reading.detail
+
+
+def test_decimal_comma_in_comma_file_is_explained():
+    reading = read_number("81,17", kind="rate", semicolon_file=False)
+    assert "';'-delimited" in reading.detail
+
+
+def test_thousands_in_rate_is_explained():
+    reading = read_number("2 439", kind="rate")
+    assert "thousands separator" in reading.detail
+
+
+# --- JSON values ----------------------------------------------------------------------------
+
+JSON_OK = [
+    (0, "count", 0.0),
+    (64936, "count", 64936.0),
+    (-3, "count", -3.0),
+    (81.17, "rate", 81.17),
+    (2.5, "count", 2.5),
+    (10**12, "count", 1e12),
+    (7, None, 7.0),
+]
+
+
+@pytest.mark.parametrize(("raw", "kind", "expected"), JSON_OK)
+def test_json_numbers(raw, kind, expected):
+    reading = read_number(raw, kind=kind)
+    assert reading == NumberReading(value=expected)
+    assert isinstance(reading.value, float)
+
+
+@pytest.mark.parametrize("semicolon", [False, True])
+def test_json_numbers_ignore_file_conventions(semicolon):
+    assert read_number(1.234, kind="count", semicolon_file=semicolon).value == 1.234
+
+
+JSON_REJECTED = [
+    (None, MISSING),
+    (True, UNPARSEABLE),
+    (False, UNPARSEABLE),
+    (float("nan"), UNPARSEABLE),
+    (float("inf"), UNPARSEABLE),
+    (float("-inf"), UNPARSEABLE),
+    ([1], UNPARSEABLE),
+    ({"value": 1}, UNPARSEABLE),
+]
+
+
+@pytest.mark.parametrize(("raw", "error"), JSON_REJECTED)
+@pytest.mark.parametrize("kind", ["count", "rate", None])
+def test_json_rejected(raw, error, kind):
+    reading = read_number(raw, kind=kind)
+    assert reading.value is None
+    assert reading.error == error
+    assert reading.percent_sign is False
+
+
+def test_json_bool_detail_uses_json_spelling():
+    assert read_number(True, kind="count").detail == "'true' is not a number"
+    assert read_number(False, kind="count").detail == "'false' is not a number"
+
+
+def test_json_strings_are_read_as_in_csv():
+    assert read_number("2,439", kind="count").value == 2439.0
+    assert read_number("81.17%", kind="rate") == NumberReading(value=81.17, percent_sign=True)
+
+
+def test_successful_reading_has_no_error_and_finite_value():
+    reading = read_number("2,439", kind="count")
+    assert reading.error is None
+    assert reading.detail == ""
+    assert math.isfinite(reading.value)
