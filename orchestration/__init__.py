@@ -1,4 +1,4 @@
-"""Digimetrics: public-service digitization metrics, from provincial submissions to a BI warehouse."""
+"""Digimetrics: public-service digitization metrics, from provincial submissions to BI."""
 
 import os
 

@@ -72,7 +72,9 @@ def published_tables(warehouse: Path) -> dict[str, list[tuple]]:
                 "and table_name <> 'publish_info' order by 1"
             ).fetchall()
         ]
-        return {t: sorted(conn.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in tables}
+        return {
+            t: sorted(conn.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in tables
+        }
     finally:
         conn.close()
 

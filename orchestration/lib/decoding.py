@@ -21,6 +21,12 @@ WINDOWS_1251 = "windows-1251"
 LEGACY_ENCODINGS = (WINDOWS_1251,)
 
 _CP1251_PUNCTUATION = set("\u00a0«»–—№‘’‚“”„•…€‰‹›§©®°±µ¶·")
+_CYRILLIC_LETTERS = set(
+    "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяЁёЎўІіЇїЄєҐґ"
+)
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 _MIXED_WORD = re.compile(r"\w*(?:[A-Za-z]\w*[\u0400-\u04ff]|[\u0400-\u04ff]\w*[A-Za-z])\w*")
 _MAGIC = {
     b"\x1f\x8b": "a gzip archive",
@@ -45,11 +51,28 @@ def _decode_utf16(data: bytes, codec: str, label: str) -> tuple[str, str]:
 
 
 def _plausible_cp1251(text: str) -> bool:
+    """Cyrillic text as Excel writes it: letters of the Russian, Ukrainian, Belarusian and
+    Uzbek alphabets, with a little typographic punctuation. Other encodings read as
+    Windows-1251 give rare letters (Њ, ћ) and runs of punctuation instead."""
+    letters = punctuation = 0
     for ch in text:
-        if ch.isascii() or "\u0400" <= ch <= "\u04ff" or ch in _CP1251_PUNCTUATION:
+        if ch.isascii():
             continue
-        return False
-    return _MIXED_WORD.search(text) is None
+        if ch in _CYRILLIC_LETTERS:
+            letters += 1
+        elif ch in _CP1251_PUNCTUATION:
+            punctuation += 1
+        else:
+            return False
+    return letters >= 2 * punctuation and _MIXED_WORD.search(text) is None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when most non-ASCII bytes form valid UTF-8 sequences: UTF-8 with a stray bad
+    byte, which must not be read as Windows-1251 mojibake."""
+    high = sum(1 for b in data if b >= 0x80)
+    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    return high > 0 and in_sequences * 2 >= high
 
 
 def decode_submission(data: bytes) -> tuple[str, str]:
@@ -78,6 +101,11 @@ def decode_submission(data: bytes) -> tuple[str, str]:
         return data.decode(UTF8), UTF8
     except UnicodeDecodeError as err:
         utf8_error = err
+    if _mostly_utf8(data):
+        raise _unreadable(
+            f"byte {utf8_error.start} is not valid UTF-8 (the rest of the file is UTF-8): "
+            "the file is damaged or mixes encodings; save it again as UTF-8"
+        )
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError:

@@ -36,7 +36,10 @@ def _context():
 
 
 def run_suite(
-    name: str, frame: pd.DataFrame, parameters: dict | None = None, directory: Path = EXPECTATIONS_DIR
+    name: str,
+    frame: pd.DataFrame,
+    parameters: dict | None = None,
+    directory: Path = EXPECTATIONS_DIR,
 ) -> SuiteOutcome:
     """Validate `frame` against suite `name` (expectations/<name>.json)."""
     import great_expectations as gx

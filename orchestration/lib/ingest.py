@@ -49,9 +49,12 @@ def record_landed_files(
         ).fetchall()
     )
     seen_pairs = {
-        tuple(r) for r in conn.execute("select file_path, file_sha256 from raw.file_ledger").fetchall()
+        tuple(r)
+        for r in conn.execute("select file_path, file_sha256 from raw.file_ledger").fetchall()
     }
-    next_seq = conn.execute("select coalesce(max(file_seq), 0) + 1 from raw.file_ledger").fetchone()[0]
+    next_seq = conn.execute(
+        "select coalesce(max(file_seq), 0) + 1 from raw.file_ledger"
+    ).fetchone()[0]
     for landed in discover(root):
         summary.files_seen += 1
         if (landed.rel_path, landed.size, landed.mtime_ns) in known_stats:

@@ -35,7 +35,8 @@ def _ignored(name: str) -> bool:
 
 
 def discover(root: Path) -> list[LandedFile]:
-    """Every regular, non-hidden file below `root`, in path order. Links are not followed."""
+    """Every regular, non-hidden file below `root`, folder by folder (a folder's files,
+    sorted, before its sub-folders, sorted). Links are not followed."""
     found: list[LandedFile] = []
     if not root.is_dir():
         return found

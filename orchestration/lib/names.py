@@ -19,7 +19,7 @@ _LOOKALIKES = str.maketrans(
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,/()]+")
 _APOSTROPHES = re.compile(r"[ʻʼ'’‘`´]")
 _PREFIXES = ("tinh ", "thanh pho ", "tp ")
-_SUFFIXES = (" province", " aimag", " аймаг")
+_SUFFIXES = (" province", " aimag", " аимаг")  # "аймаг" once name_key has dropped the breve
 
 
 def _is_cyrillic(ch: str) -> bool:
@@ -30,9 +30,7 @@ def name_key(name: str) -> str:
     """Return the comparison key of a region name or code."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = text.replace("đ", "d")
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
-    )
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFC", text)
     letters = [ch for ch in text if ch.isalpha()]
     latin = sum(1 for ch in letters if ch.isascii())

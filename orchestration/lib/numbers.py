@@ -41,6 +41,7 @@ _ARABIC_DECIMAL = re.compile(r"\d+D\d+", re.ASCII)
 _COMMA_GROUPS_DOT_DECIMAL = re.compile(r"\d{1,3}(,\d{3})+\.\d+", re.ASCII)
 _DOT_GROUPS_COMMA_DECIMAL = re.compile(r"\d{1,3}(\.\d{3})+,\d+", re.ASCII)
 _SPACE_GROUPS_DECIMAL = re.compile(r"\d{1,3}( \d{3})+[.D]\d+", re.ASCII)
+_SPACE_GROUPS_COMMA_DECIMAL = re.compile(r"\d{1,3}( \d{3})+,\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ def _read_count(body: str, semicolon_file: bool) -> float | str:
         return float(body.replace(_DECIMAL_MARK, "."))
     if _SPACE_GROUPS_DECIMAL.fullmatch(body):
         return float(body.replace(" ", "").replace(_DECIMAL_MARK, "."))
+    if semicolon_file and _SPACE_GROUPS_COMMA_DECIMAL.fullmatch(body):
+        return float(body.replace(" ", "").replace(",", "."))
     thousands, decimal = (".", ",") if semicolon_file else (",", ".")
     groups = _DOT_GROUPS if semicolon_file else _COMMA_GROUPS
     other_groups = _COMMA_GROUPS if semicolon_file else _DOT_GROUPS
@@ -107,8 +110,10 @@ def _read_rate(body: str, semicolon_file: bool) -> float | str:
         if semicolon_file:
             return float(f"{whole}.{frac}")
         return f"'{body}' uses a decimal comma, which is read only in ';'-delimited files"
-    if _SPACE_GROUPS.fullmatch(body) or _COMMA_GROUPS.fullmatch(body) or _DOT_GROUPS.fullmatch(
-        body
+    if (
+        _SPACE_GROUPS.fullmatch(body)
+        or _COMMA_GROUPS.fullmatch(body)
+        or _DOT_GROUPS.fullmatch(body)
     ):
         return f"'{body}' has a thousands separator, which a rate cannot have"
     return f"'{body}' is not a number in a recognised form"
@@ -137,7 +142,9 @@ def read_number(raw: object, *, kind: str | None, semicolon_file: bool = False) 
     if percent:
         text = text[:-1].rstrip()
     sign = 1.0
-    if text[:1] in "+-":
+    if not text:
+        return _fail(UNPARSEABLE, f"'{raw.strip()}' has no digits")
+    if text[0] in "+-":
         sign = -1.0 if text[0] == "-" else 1.0
         text = text[1:].lstrip()
     if not text or not text[0].isascii() or not text[0].isdigit():

@@ -7,6 +7,7 @@ A problem with the whole file raises FileRejected.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,9 +52,10 @@ def _detect_delimiter(header_line: str) -> str:
 def read_csv(text: str) -> ReadResult:
     if not text.strip():
         raise FileRejected("empty_file", "the file is empty")
-    header_line = text.split("\n", 1)[0]
+    header_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = _detect_delimiter(header_line)
-    reader = csv.reader(text.splitlines(), delimiter=delimiter, strict=True)
+    # newline="" keeps line breaks inside quoted cells as they were sent
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
         names = [h.strip().strip("\ufeff").casefold() for h in header]
@@ -125,9 +127,7 @@ def read_json(text: str) -> ReadResult:
     if not text.strip():
         raise FileRejected("empty_file", "the file is empty")
     try:
-        document = json.loads(
-            text, object_pairs_hook=_keep_pairs, parse_constant=_reject_constants
-        )
+        document = json.loads(text, object_pairs_hook=_keep_pairs, parse_constant=_reject_constants)
     except (ValueError, RecursionError) as err:
         raise FileRejected("unreadable_file", f"not valid JSON: {err}") from None
     defaults: dict[str, object] = {}
@@ -144,6 +144,12 @@ def read_json(text: str) -> ReadResult:
         observations = document["observations"]
         if not isinstance(observations, list):
             raise FileRejected("unreadable_file", "'observations' must be an array of objects")
+        if "__duplicate_keys__" in document:
+            raise FileRejected(
+                "unreadable_file",
+                f"the JSON object repeats the key(s) {document['__duplicate_keys__']} with "
+                "different values",
+            )
         if "period" in document:
             defaults["period"] = document["period"]
         if "submitter" in document:
@@ -166,7 +172,9 @@ def _json_row(number: int, item: object, defaults: dict[str, object]) -> RawRow:
         return RawRow(number, {}, record, "the observation is not a JSON object")
     fields: dict[str, object] = {}
     for name in FIELDS:
-        value = item.get(name, defaults.get(name))
+        value = item.get(name)
+        if value is None:
+            value = defaults.get(name)
         if name != "value" and isinstance(value, dict | list):
             value = json.dumps(value, ensure_ascii=False)
         elif name != "value" and value is not None and not isinstance(value, str):
@@ -174,5 +182,7 @@ def _json_row(number: int, item: object, defaults: dict[str, object]) -> RawRow:
         fields[name] = value
     problem = None
     if "__duplicate_keys__" in item:
-        problem = f"the observation repeats the key(s) {item['__duplicate_keys__']} with different values"
+        problem = (
+            f"the observation repeats the key(s) {item['__duplicate_keys__']} with different values"
+        )
     return RawRow(number, fields, record, problem)

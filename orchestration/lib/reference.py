@@ -82,8 +82,10 @@ def load_registry(reference_dir: Path) -> Registry:
             for spelling in spellings:
                 if spelling.strip():
                     key = name_key(spelling)
-                    names.setdefault((key, code), {"name_key": key, "region_code": code,
-                                                   "name": spelling.strip()})
+                    names.setdefault(
+                        (key, code),
+                        {"name_key": key, "region_code": code, "name": spelling.strip()},
+                    )
     for code, region in regions.items():
         for ref in ("parent_code", "successor_code"):
             target = region[ref]
@@ -110,5 +112,7 @@ def load_metrics(reference_dir: Path) -> list[dict[str, str]]:
     rows = _read_csv(reference_dir / "metrics.csv", METRIC_COLUMNS)
     for row in rows:
         if row["kind"] not in ("count", "rate"):
-            raise ReferenceError(f"metrics.csv: {row['metric_code']} has unknown kind {row['kind']}")
+            raise ReferenceError(
+                f"metrics.csv: {row['metric_code']} has unknown kind {row['kind']}"
+            )
     return rows

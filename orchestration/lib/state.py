@@ -6,8 +6,8 @@ published warehouse is a separate file made from it (see publish.py).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb

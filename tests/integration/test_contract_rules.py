@@ -103,7 +103,9 @@ def build_landing_zone(root: Path, outside: Path) -> None:
     write_file(root, ".hidden_folder/VN-HN/a.csv", ROWS_CSV)
     write_file(root, "VN-HN/upload.csv.tmp", ROWS_CSV)
     write_file(root, "VN-HN/upload.CSV.PART", ROWS_CSV)
-    target = write_file(outside, "elsewhere.csv", "region,period,metric,value\nVN-SG,2024,online_dossiers,1\n")
+    target = write_file(
+        outside, "elsewhere.csv", "region,period,metric,value\nVN-SG,2024,online_dossiers,1\n"
+    )
     (root / "VN-HN" / "link.csv").symlink_to(target)
     (root / "VN-SG").mkdir()
     (root / "VN-SG" / "linked_folder").symlink_to(outside, target_is_directory=True)
@@ -125,8 +127,14 @@ def build_landing_zone(root: Path, outside: Path) -> None:
         ],
     })  # fmt: skip
     # a numerator above its denominator, sent in two different files
-    write_file(root, "VN-33/online.csv", "region,period,metric,value\nĐắk Lắk,2024,online_dossiers,900\n")
-    write_json(root, "VN-33/total.json", [{"region": "VN-33", "period": "2024", "metric": "total_dossiers", "value": 800}])
+    write_file(
+        root, "VN-33/online.csv", "region,period,metric,value\nĐắk Lắk,2024,online_dossiers,900\n"
+    )
+    write_json(
+        root,
+        "VN-33/total.json",
+        [{"region": "VN-33", "period": "2024", "metric": "total_dossiers", "value": 800}],
+    )
 
     write_file(root, "MN/ehr_utf16le.csv",
                "region,period,metric,value\r\nДархан уул,2024,ehr_people,88000\r\n"
@@ -143,20 +151,43 @@ def build_landing_zone(root: Path, outside: Path) -> None:
                "Region;Period;Metric;Value;Unit\nTP.HCM;2024-H1;online_dossiers;96.310;\n"
                "Thành phố Hồ Chí Minh;2024-H1;total_dossiers;118.900;\n"
                "Saigon;2024-H1;online_dossier_rate;81,17;percent\n", encoding="utf-8-sig")  # fmt: skip
-    write_file(root, "VN-31/UPPER_CASE.CSV", "REGION , Period,METRIC,Value,extra\n"
-               "Bình Định,Q4 2024,online_dossiers,70500,x\nBinh Dinh,2024 Q4,total_dossiers,90100,y\n")
+    write_file(
+        root,
+        "VN-31/UPPER_CASE.CSV",
+        "REGION , Period,METRIC,Value,extra\n"
+        "Bình Định,Q4 2024,online_dossiers,70500,x\nBinh Dinh,2024 Q4,total_dossiers,90100,y\n",
+    )
 
-    write_file(root, "VN-44/latin1.csv", "region,period,metric,value,note\nVN-44,2024,online_dossiers,1,café\n", encoding="latin-1")
+    write_file(
+        root,
+        "VN-44/latin1.csv",
+        "region,period,metric,value,note\nVN-44,2024,online_dossiers,1,café\n",
+        encoding="latin-1",
+    )
     write_file(root, "VN-44/garbage.csv", bytes(range(256)) * 4)
     write_file(root, "VN-44/report.xlsx", b"PK\x03\x04 not really a workbook")
     write_file(root, "VN-44/empty.csv", b"")
     write_file(root, "VN-44/header_only.csv", "region,period,metric,value\n")
-    write_file(root, "VN-44/no_value_column.csv", "region,period,metric,amount\nVN-44,2024,online_dossiers,1\n")
+    write_file(
+        root,
+        "VN-44/no_value_column.csv",
+        "region,period,metric,amount\nVN-44,2024,online_dossiers,1\n",
+    )
     write_json(root, "VN-29/declares_VN-30.json", {"submitter": "VN-30", "period": "2024",
                "observations": [{"region": "VN-29", "metric": "online_dossiers", "value": 1}]})  # fmt: skip
-    write_file(root, "loose_in_root.csv", "region,period,metric,value\nVN-HN,2024,online_dossiers,1\n")
-    write_file(root, "XX-99/unknown_folder.csv", "region,period,metric,value\nVN-HN,2024,online_dossiers,2\n")
-    write_file(root, "VN-44/too_large.csv", "region,period,metric,value\n" + "VN-44,2024,online_dossiers,1\n" * 200)
+    write_file(
+        root, "loose_in_root.csv", "region,period,metric,value\nVN-HN,2024,online_dossiers,1\n"
+    )
+    write_file(
+        root,
+        "XX-99/unknown_folder.csv",
+        "region,period,metric,value\nVN-HN,2024,online_dossiers,2\n",
+    )
+    write_file(
+        root,
+        "VN-44/too_large.csv",
+        "region,period,metric,value\n" + "VN-44,2024,online_dossiers,1\n" * 200,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -178,22 +209,36 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_contract_rule_is_reported_where_it_applies(published: Path) -> None:
-    findings = set(query(published, "select file_path, row_number, rule, severity from marts.data_quality_issues"))
+    findings = set(
+        query(
+            published, "select file_path, row_number, rule, severity from marts.data_quality_issues"
+        )
+    )
     assert findings == EXPECTED_FINDINGS
 
 
 def test_file_statuses_and_row_counts(published: Path) -> None:
-    rows = query(published, "select file_path, status, rows_total, rows_accepted, rows_rejected from marts.submission_files")
+    rows = query(
+        published,
+        "select file_path, status, rows_total, rows_accepted, rows_rejected from marts.submission_files",
+    )
     assert {r[0]: r[1:] for r in rows} == EXPECTED_STATUS
 
 
 def test_ignored_files_are_not_recorded(published: Path) -> None:
     paths = {r[0] for r in query(published, "select file_path from marts.submission_files")}
-    assert not {p for p in paths if ".hidden" in p or "link" in p or p.lower().endswith((".tmp", ".part"))}
+    assert not {
+        p for p in paths if ".hidden" in p or "link" in p or p.lower().endswith((".tmp", ".part"))
+    }
 
 
 def test_encodings_are_recorded(published: Path) -> None:
-    encodings = dict(query(published, "select file_path, encoding from marts.submission_files where encoding is not null"))
+    encodings = dict(
+        query(
+            published,
+            "select file_path, encoding from marts.submission_files where encoding is not null",
+        )
+    )
     assert encodings["MN/ehr_utf16le.csv"] == "utf-16le"
     assert encodings["UZ/payments_utf16be.csv"] == "utf-16be"
     assert encodings["MN-1/payments.csv"] == "windows-1251"
@@ -202,7 +247,10 @@ def test_encodings_are_recorded(published: Path) -> None:
 
 
 def test_messages_say_what_to_fix(published: Path) -> None:
-    rows = query(published, "select file_path, row_number, rule, field, raw_value, message, raw_record from marts.data_quality_issues")
+    rows = query(
+        published,
+        "select file_path, row_number, rule, field, raw_value, message, raw_record from marts.data_quality_issues",
+    )
     by_key = {(r[0], r[1], r[2]): r[3:] for r in rows}
     field, raw, message, record = by_key[("VN-HN/rows.csv", 4, "unknown_region")]
     assert (field, raw) == ("region", "Ha Noj")
@@ -218,10 +266,13 @@ def test_messages_say_what_to_fix(published: Path) -> None:
 
 
 def test_facts_are_computed_from_counts(published: Path) -> None:
-    rows = query(published, """
+    rows = query(
+        published,
+        """
         select region_code, period, period_type, sector, numerator, denominator, rate_pct,
                reported_rate_pct, rate_source
-        from marts.fct_online_dossier_rate order by all""")
+        from marts.fct_online_dossier_rate order by all""",
+    )
     facts = {(r[0], r[1], r[3]): r for r in rows}
     land = facts[("VN-HN", "2024-Q1", "land")]
     assert land[4:6] == (2439, 3000) and land[6] == pytest.approx(81.3) and land[7] == 50.0
@@ -231,16 +282,28 @@ def test_facts_are_computed_from_counts(published: Path) -> None:
     assert facts[("VN-SG", "2024-H1", "all")][4:6] == (96310, 118900)
     assert facts[("VN-31", "2024-Q4", "all")][4:6] == (70500, 90100)
     assert ("VN-33", "2024", "all") not in facts  # numerator above denominator: both rejected
-    cashless = query(published, "select region_code, period, numerator, denominator from marts.fct_cashless_payment_share order by 1")
+    cashless = query(
+        published,
+        "select region_code, period, numerator, denominator from marts.fct_cashless_payment_share order by 1",
+    )
     assert cashless == [("MN-1", "2024", 2310400, 3004100), ("UZ-SA", "2024-H1", 410000, 620000)]
-    ehr = query(published, "select region_code, numerator, denominator, rate_pct, rate_source from marts.fct_ehealth_record_coverage order by 1")
-    assert ehr == [("MN-035", None, None, 81.5, "reported"), ("MN-037", 88000, 110000, 80.0, "counts")]
+    ehr = query(
+        published,
+        "select region_code, numerator, denominator, rate_pct, rate_source from marts.fct_ehealth_record_coverage order by 1",
+    )
+    assert ehr == [
+        ("MN-035", None, None, 81.5, "reported"),
+        ("MN-037", 88000, 110000, 80.0, "counts"),
+    ]
 
 
 def test_published_relations_match_the_contract(published: Path) -> None:
-    columns = query(published, """
+    columns = query(
+        published,
+        """
         select table_name, column_name, data_type from duckdb_columns()
-        where schema_name = 'marts'""")
+        where schema_name = 'marts'""",
+    )
     by_table: dict[str, dict[str, str]] = {}
     for table, column, dtype in columns:
         by_table.setdefault(table, {})[column] = dtype
@@ -248,7 +311,11 @@ def test_published_relations_match_the_contract(published: Path) -> None:
             "period_start": "DATE", "period_end": "DATE", "sector": "VARCHAR",
             "numerator": "BIGINT", "denominator": "BIGINT", "rate_pct": "DOUBLE",
             "reported_rate_pct": "DOUBLE", "rate_source": "VARCHAR"}  # fmt: skip
-    for table in ("fct_online_dossier_rate", "fct_cashless_payment_share", "fct_ehealth_record_coverage"):
+    for table in (
+        "fct_online_dossier_rate",
+        "fct_cashless_payment_share",
+        "fct_ehealth_record_coverage",
+    ):
         assert fact.items() <= by_table[table].items()
     required = {
         "dim_region": ["region_code", "name", "level", "parent_code", "country_code", "valid_from", "valid_to"],
@@ -261,19 +328,38 @@ def test_published_relations_match_the_contract(published: Path) -> None:
     for table, names in required.items():
         assert set(names) <= set(by_table[table]), table
     assert by_table["dim_region"]["valid_from"] == "DATE"
-    comments = dict(query(published, "select table_name, comment from duckdb_tables() where schema_name = 'marts'"))
+    comments = dict(
+        query(
+            published, "select table_name, comment from duckdb_tables() where schema_name = 'marts'"
+        )
+    )
     assert all(comments[t] for t in by_table), "every published table is documented"
-    undocumented = query(published, "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and comment is null and table_name <> 'publish_info'")
+    undocumented = query(
+        published,
+        "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and comment is null and table_name <> 'publish_info'",
+    )
     assert undocumented == []
 
 
 def test_registry_and_periods(published: Path) -> None:
     levels = dict(query(published, "select level, count(*) from marts.dim_region group by 1"))
     assert levels == {"country": 3, "province": 122}
-    khanh_hoa = query(published, "select region_code, valid_from, valid_to from marts.dim_region where name = 'Khanh Hoa' order by 1")
-    assert [(r[0], str(r[1]), str(r[2])) for r in khanh_hoa] == [("VN-25-34", "2025-07-01", "None"), ("VN-34", "None", "2025-06-30")]
-    periods = query(published, "select period, period_type, period_start::varchar, period_end::varchar, year from marts.dim_period where period in ('2024-Q4', '2024-H1')")
-    assert sorted(periods) == [("2024-H1", "half", "2024-01-01", "2024-06-30", 2024), ("2024-Q4", "quarter", "2024-10-01", "2024-12-31", 2024)]
+    khanh_hoa = query(
+        published,
+        "select region_code, valid_from, valid_to from marts.dim_region where name = 'Khanh Hoa' order by 1",
+    )
+    assert [(r[0], str(r[1]), str(r[2])) for r in khanh_hoa] == [
+        ("VN-25-34", "2025-07-01", "None"),
+        ("VN-34", "None", "2025-06-30"),
+    ]
+    periods = query(
+        published,
+        "select period, period_type, period_start::varchar, period_end::varchar, year from marts.dim_period where period in ('2024-Q4', '2024-H1')",
+    )
+    assert sorted(periods) == [
+        ("2024-H1", "half", "2024-01-01", "2024-06-30", 2024),
+        ("2024-Q4", "quarter", "2024-10-01", "2024-12-31", 2024),
+    ]
 
 
 def test_warehouse_is_only_the_published_schema(published: Path) -> None:

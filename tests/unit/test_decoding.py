@@ -147,3 +147,29 @@ def test_bom_wins_over_magic_and_nul():
     # UTF-16 text is full of NUL bytes, which must not reject it when a BOM is present
     data = codecs.BOM_UTF16_LE + "a,b\n".encode("utf-16-le")
     assert decode_submission(data) == ("a,b\n", UTF16LE)
+
+
+@pytest.mark.parametrize(
+    "text", ["東京都", "日本語", "こんにちは", "大阪府", "名前", "沖縄県", "地域"]
+)
+def test_shift_jis_is_never_read_as_windows_1251(text: str) -> None:
+    data = f"region,period,metric,value,note\nVN-HN,2024,online_dossiers,1,{text}\n".encode(
+        "shift_jis"
+    )
+    with pytest.raises(FileRejected) as rejected:
+        decode_submission(data)
+    assert rejected.value.rule == "unreadable_file"
+
+
+@pytest.mark.parametrize("name", ["Дархан-Уул", "Өвөрхангай", "Hà Nội"])
+def test_utf8_with_one_bad_byte_is_rejected_not_read_as_windows_1251(name: str) -> None:
+    data = f"region,period,metric,value\n{name},2024-Q1,population,1000\n".encode() + b"\xff"
+    with pytest.raises(FileRejected) as rejected:
+        decode_submission(data)
+    assert rejected.value.rule == "unreadable_file"
+    assert "not valid UTF-8" in rejected.value.message
+
+
+def test_windows_1251_with_typographic_punctuation_is_read() -> None:
+    text = "region;note\nУлаанбаатар;безналичные «платежи» — №5\n"
+    assert decode_submission(text.encode("cp1251")) == (text, "windows-1251")

@@ -162,3 +162,10 @@ def test_loose_key_keeps_words_inside_the_name():
     # 'tinh' or 'province' inside the name, not as a prefix/suffix word, stay
     assert loose_key(name_key("Provincetown")) == "provincetown"
     assert loose_key(name_key("Tinhxyz")) == "tinhxyz"
+
+
+@pytest.mark.parametrize(
+    "name, key", [("Өвөрхангай аймаг", "өвөрхангаи"), ("Дархан-Уул аймаг", "дархан уул")]
+)
+def test_loose_key_drops_the_mongolian_word_for_province(name: str, key: str) -> None:
+    assert loose_key(name_key(name)) == key

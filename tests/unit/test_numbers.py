@@ -61,6 +61,10 @@ COUNTS_OK = [
     ("١٬٢٣٤٬٥٦٧", False, 1234567.0),
     ("٢٬٤٣٩٫٥", False, 2439.5),
     ("٢٤٣٩٫٥", True, 2439.5),
+    # the Arabic decimal separator is never a thousands mark, so three decimals are unambiguous
+    ("١٢٫٣٤٥", False, 12.345),
+    ("٢٫٤٣٩", True, 2.439),
+    ("۱۲٫۳۴۵", False, 12.345),
     # Extended Arabic-Indic (Persian) digits
     ("۲۴۳۹", False, 2439.0),
     ("۲٬۴۳۹", False, 2439.0),
@@ -290,3 +294,13 @@ def test_successful_reading_has_no_error_and_finite_value():
     assert reading.error is None
     assert reading.detail == ""
     assert math.isfinite(reading.value)
+
+
+@pytest.mark.parametrize("raw", ["%", " % ", "٪", "-", "+"])
+def test_a_sign_alone_is_unparseable_not_a_crash(raw: str) -> None:
+    assert read_number(raw, kind="rate").error == "unparseable_value"
+
+
+@pytest.mark.parametrize("raw, value", [("1 234,5", 1234.5), ("1\u00a0234,00", 1234.0)])
+def test_space_thousands_with_decimal_comma_in_semicolon_files(raw: str, value: float) -> None:
+    assert read_number(raw, kind="count", semicolon_file=True).value == value

@@ -106,34 +106,33 @@ def test_semicolon_csv_end_to_end():
     assert second["value_error"] is None
 
 
-@pytest.mark.parametrize(
-    ("header_and_row", "metric", "value", "error"),
-    [
-        ("region,period,metric,value\nVN-36,2024,population,\"2,439\"\n", "population", 2439.0, None),
-        ("region,period,metric,value\nVN-36,2024,population,12.345\n", "population", None,
-         "unparseable_value"),
-        ("region;period;metric;value\nVN-36;2024;population;12.345\n", "population", 12345.0, None),
-        ("region;period;metric;value\nVN-36;2024;population;2,439\n", "population", None,
-         "unparseable_value"),
-        ("region;period;metric;value\nVN-36;2024;ehr_coverage;81,17\n", "ehr_coverage", 81.17, None),
-        ("region,period,metric,value\nVN-36,2024,ehr_coverage,\"81,17\"\n", "ehr_coverage", None,
-         "unparseable_value"),
-        ("region\tperiod\tmetric\tvalue\nVN-36\t2024\tpopulation\t2,439\n", "population", 2439.0,
-         None),
-        ("region,period,metric,value\nVN-36,2024,population,\n", "population", None,
-         "missing_value"),
-        ("region,period,metric,value\nVN-36,2024,population,NaN\n", "population", None,
-         "unparseable_value"),
-        ("region,period,metric,value\nVN-36,2024,ehr_coverage,\"1,234\"\n", "ehr_coverage", None,
-         "unparseable_value"),
-        # an unknown metric has no kind, so only plain numbers read
-        ("region,period,metric,value\nVN-36,2024,bogus,\"2,439\"\n", "bogus", None,
-         "unparseable_value"),
-        ("region,period,metric,value\nVN-36,2024,bogus,12\n", "bogus", 12.0, None),
-    ],
-)
-def test_numbers_follow_file_conventions_and_metric_kind(header_and_row, metric, value, error):
-    row = one_row(header_and_row.encode())
+NUMBER_CASES = [
+    # delimiter, metric, cell as written in the file, value, error
+    (",", "population", '"2,439"', 2439.0, None),
+    (",", "population", "12.345", None, "unparseable_value"),
+    (";", "population", "12.345", 12345.0, None),
+    (";", "population", "2,439", None, "unparseable_value"),
+    (";", "ehr_coverage", "81,17", 81.17, None),
+    (",", "ehr_coverage", '"81,17"', None, "unparseable_value"),
+    ("\t", "population", "2,439", 2439.0, None),
+    ("\t", "ehr_coverage", "81,17", None, "unparseable_value"),
+    (",", "population", "", None, "missing_value"),
+    (",", "population", "NaN", None, "unparseable_value"),
+    (",", "ehr_coverage", '"1,234"', None, "unparseable_value"),
+    (";", "ehr_coverage", "1,234", None, "unparseable_value"),
+    # an unknown metric has no kind, so only plain numbers read
+    (",", "bogus", '"2,439"', None, "unparseable_value"),
+    (",", "bogus", "12", 12.0, None),
+]
+
+
+@pytest.mark.parametrize(("delimiter", "metric", "cell", "value", "error"), NUMBER_CASES)
+def test_numbers_follow_file_conventions_and_metric_kind(delimiter, metric, cell, value, error):
+    header = delimiter.join(["region", "period", "metric", "value"])
+    line = delimiter.join(["VN-36", "2024", metric, cell])
+    parsed = parse_submission(f"{header}\n{line}\n".encode(), "csv", KINDS)
+    assert parsed.delimiter == delimiter
+    row = rows_of(parsed)[0]
     assert row["metric"] == metric
     assert row["value"] == value
     assert row["value_error"] == error
@@ -180,8 +179,14 @@ def test_unit_normalisation(unit, expected):
 
 @pytest.mark.parametrize(
     ("sector", "expected"),
-    [("", "all"), (" ", "all"), ("land", "land"), ("Civil Status", "civil_status"),
-     ("civil-status", "civil_status"), ("BUSINESS", "business")],
+    [
+        ("", "all"),
+        (" ", "all"),
+        ("land", "land"),
+        ("Civil Status", "civil_status"),
+        ("civil-status", "civil_status"),
+        ("BUSINESS", "business"),
+    ],
 )
 def test_sector_normalisation(sector, expected):
     row = one_row(f"region,period,metric,value,sector\nVN-36,2024,population,1,{sector}\n".encode())
@@ -235,14 +240,20 @@ def test_row_problem_is_passed_through():
     ("data", "encoding"),
     [
         ("region,period,metric,value\nДархан-Уул,2024,population,1\n".encode(), "utf-8"),
-        (codecs.BOM_UTF8 + "region,period,metric,value\nДархан-Уул,2024,population,1\n".encode(),
-         "utf-8-bom"),
-        (codecs.BOM_UTF16_LE
-         + "region,period,metric,value\nДархан-Уул,2024,population,1\n".encode("utf-16-le"),
-         "utf-16le"),
-        (codecs.BOM_UTF16_BE
-         + "region,period,metric,value\nДархан-Уул,2024,population,1\n".encode("utf-16-be"),
-         "utf-16be"),
+        (
+            codecs.BOM_UTF8 + "region,period,metric,value\nДархан-Уул,2024,population,1\n".encode(),
+            "utf-8-bom",
+        ),
+        (
+            codecs.BOM_UTF16_LE
+            + "region,period,metric,value\nДархан-Уул,2024,population,1\n".encode("utf-16-le"),
+            "utf-16le",
+        ),
+        (
+            codecs.BOM_UTF16_BE
+            + "region,period,metric,value\nДархан-Уул,2024,population,1\n".encode("utf-16-be"),
+            "utf-16be",
+        ),
     ],
 )
 def test_unicode_encodings_have_no_findings(data, encoding):
@@ -302,8 +313,9 @@ def test_json_end_to_end():
 
 def test_json_strings_use_no_semicolon_convention():
     # JSON has no delimiter: '2.439' is ambiguous for a count, as in a comma file
-    row = one_row(b'[{"region": "VN-36", "period": "2024", "metric": "population", '
-                  b'"value": "2.439"}]', "json")
+    row = one_row(
+        b'[{"region": "VN-36", "period": "2024", "metric": "population", "value": "2.439"}]', "json"
+    )
     assert row["value"] is None
     assert row["value_error"] == "unparseable_value"
 
@@ -350,3 +362,8 @@ def test_json_in_utf16_is_read():
     parsed = parse_submission(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "json", KINDS)
     assert parsed.encoding == "utf-16le"
     assert parsed.columns["region_key"] == ["дархан уул"]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_zero_bytes_message(file_format):
+    assert rejected(b"", file_format).message == "the file is empty (0 bytes)"

@@ -484,3 +484,29 @@ def test_json_value_kept_as_written(value):
 def test_json_raw_record_keeps_non_ascii():
     rows = read_json('[{"region": "Дархан-Уул", "value": 1}]').rows
     assert rows[0].raw_record == '{"region": "Дархан-Уул", "value": 1}'
+
+
+def test_line_breaks_inside_quoted_cells_are_kept() -> None:
+    result = read_csv('region,period,metric,value,note\nVN-HN,2024,m,1,"line one\r\nline two"\n')
+    assert result.rows[0].fields["note"] == "line one\r\nline two"
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85"])
+def test_unicode_line_separators_inside_a_cell_do_not_split_the_record(separator: str) -> None:
+    result = read_csv(f"region,period,metric,value,note\nVN-HN,2024,m,1,a{separator}b\n")
+    assert len(result.rows) == 1 and result.rows[0].fields["note"] == f"a{separator}b"
+
+
+def test_json_null_period_takes_the_top_level_default() -> None:
+    result = read_json(
+        '{"period": "2024-H1", "observations": [{"region": "VN-HN", "period": null, "metric": "m", "value": 1}]}'
+    )
+    assert result.rows[0].fields["period"] == "2024-H1"
+
+
+def test_json_repeating_the_submitter_with_different_values_is_rejected() -> None:
+    with pytest.raises(FileRejected) as rejected:
+        read_json(
+            '{"submitter": "VN-36", "submitter": "VN-30", "observations": [{"region": "VN-36"}]}'
+        )
+    assert rejected.value.rule == "unreadable_file"

@@ -33,7 +33,9 @@ def _spec(table: str) -> dg.AssetCheckSpec:
 )
 def mart_expectations(warehouse: WarehouseResource):
     with warehouse.state_connection() as conn:
-        region_codes = [r[0] for r in conn.execute("select region_code from marts.dim_region").fetchall()]
+        region_codes = [
+            r[0] for r in conn.execute("select region_code from marts.dim_region").fetchall()
+        ]
         for table, suite in SUITE_BY_MART.items():
             frame = conn.sql(f"select * from marts.{table}").df()
             outcome = run_suite(suite, frame, {"region_codes": region_codes})
@@ -45,6 +47,8 @@ def mart_expectations(warehouse: WarehouseResource):
                 metadata={
                     "rows": len(frame),
                     "expectations": outcome.evaluated,
-                    "failed": dg.MetadataValue.json(json.loads(json.dumps(outcome.failed, default=str))),
+                    "failed": dg.MetadataValue.json(
+                        json.loads(json.dumps(outcome.failed, default=str))
+                    ),
                 },
             )

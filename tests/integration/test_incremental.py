@@ -1,0 +1,112 @@
+"""Refreshing again: only new files are read, later submissions supersede earlier ones,
+and the same landing zone gives the same warehouse."""
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.lib.settings import Settings
+from tests.conftest import published_tables, query, refresh, write_file, write_json
+
+
+def _materialization_metadata(result, key: list[str]) -> dict:
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        if materialization.asset_key.path == key:
+            return {k: v.value for k, v in materialization.metadata.items()}
+    raise AssertionError(f"no materialization of {key}")
+
+
+def test_new_files_only_resubmission_and_history(landing: tuple[Path, Path]) -> None:
+    root, warehouse = landing
+    write_file(root, "VN-HN/2024-Q1.csv",
+               "region,period,metric,value\nVN-HN,2024-Q1,online_dossiers,700\nVN-HN,2024-Q1,total_dossiers,1000\n")  # fmt: skip
+    first = refresh()
+    assert (
+        _materialization_metadata(first, ["ingestion", "parsed_observations"])["files_parsed"] == 1
+    )
+    first_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
+    assert query(
+        warehouse, "select numerator, denominator, rate_pct from marts.fct_online_dossier_rate"
+    ) == [(700, 1000, 70.0)]
+
+    # nothing new: nothing parsed, the same marts
+    before = published_tables(warehouse)
+    second = refresh()
+    assert (
+        _materialization_metadata(second, ["ingestion", "parsed_observations"])["files_parsed"] == 0
+    )
+    assert _materialization_metadata(second, ["ingestion", "file_ledger"])["unchanged"] == 1
+    assert published_tables(warehouse) == before
+    assert query(warehouse, "select run_id from marts.publish_info")[0][0] != first_run
+
+    # a correction without submitted_at: later because it was seen later
+    write_file(
+        root,
+        "VN-HN/2024-Q1-correction.csv",
+        "region,period,metric,value\nHà Nội,2024-Q1,online_dossiers,750\n",
+    )
+    third = refresh()
+    assert (
+        _materialization_metadata(third, ["ingestion", "parsed_observations"])["files_parsed"] == 1
+    )
+    assert query(warehouse, "select numerator, denominator from marts.fct_online_dossier_rate") == [
+        (750, 1000)
+    ]
+
+    # the same path overwritten with new bytes is a new submission, the old one stays in history
+    write_file(
+        root,
+        "VN-HN/2024-Q1-correction.csv",
+        "region,period,metric,value\nHà Nội,2024-Q1,online_dossiers,800\n",
+    )
+    refresh()
+    assert query(warehouse, "select numerator from marts.fct_online_dossier_rate") == [(800,)]
+    files = query(
+        warehouse, "select file_path, status from marts.submission_files order by first_seen_at"
+    )
+    assert [f[0] for f in files] == [
+        "VN-HN/2024-Q1.csv",
+        "VN-HN/2024-Q1-correction.csv",
+        "VN-HN/2024-Q1-correction.csv",
+    ]
+    state = duckdb.connect(str(Settings.from_env().state_db), read_only=True)
+    try:
+        history = state.execute(
+            "select value, is_current from intermediate.int_observations_resolved "
+            "where metric_code = 'online_dossiers' order by recency_rank"
+        ).fetchall()
+    finally:
+        state.close()
+    assert history == [(800.0, True), (750.0, False), (700.0, False)]
+
+
+def test_delivery_order_does_not_change_the_warehouse(tmp_path: Path, monkeypatch) -> None:
+    """The same files, delivered in two different orders over several runs, publish the
+    same marts (files state submitted_at, so 'later' does not depend on arrival)."""
+    documents = {
+        "VN-36/a.json": {"submitter": "VN-36", "period": "2024", "submitted_at": "2025-01-10T00:00:00+07:00",
+                         "observations": [{"region": "VN-36", "metric": "online_dossiers", "value": 100},
+                                          {"region": "VN-36", "metric": "total_dossiers", "value": 400}]},
+        "VN-36/b.json": {"submitter": "VN-36", "period": "2024", "submitted_at": "2025-02-10T00:00:00+07:00",
+                         "observations": [{"region": "VN-36", "metric": "online_dossiers", "value": 300}]},
+        "VN-36/c.json": {"submitter": "VN-36", "period": "2024", "submitted_at": "2025-03-10T00:00:00+07:00",
+                         "observations": [{"region": "VN-36", "metric": "total_dossiers", "value": 500}]},
+    }  # fmt: skip
+    outcomes = []
+    for deliveries in ([["a", "b", "c"]], [["c"], ["b", "a"]]):
+        label = "-".join("".join(d) for d in deliveries)
+        root, warehouse = tmp_path / label / "in", tmp_path / label / "wh.duckdb"
+        root.mkdir(parents=True)
+        monkeypatch.setenv("DIGIMETRICS_SOURCES_DIR", str(root))
+        monkeypatch.setenv("DIGIMETRICS_WAREHOUSE", str(warehouse))
+        for delivery in deliveries:
+            for name in delivery:
+                write_json(root, f"VN-36/{name}.json", documents[f"VN-36/{name}.json"])
+            refresh()
+        tables = published_tables(warehouse)
+        tables.pop("submission_files")  # first_seen_at differs by design
+        outcomes.append(tables)
+    assert outcomes[0] == outcomes[1]
+    facts = outcomes[0]["fct_online_dossier_rate"]
+    assert [(r[0], r[1], r[5], r[6], r[7], r[8]) for r in facts] == [("VN-36", "2024", "all", 300, 500, 60.0)]

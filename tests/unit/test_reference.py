@@ -1,0 +1,271 @@
+"""Unit tests for orchestration.lib.reference (region registry and metric catalog)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib.names import name_key
+from orchestration.lib.reference import (
+    REGION_COLUMNS,
+    ReferenceError,
+    Registry,
+    load_metrics,
+    load_registry,
+)
+
+REFERENCE = Path(__file__).resolve().parents[2] / "sources" / "reference"
+HEADER = ",".join(REGION_COLUMNS)
+METRICS_HEADER = "metric_code,kind,over_time,indicator,role,description"
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return load_registry(REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def regions(registry: Registry) -> dict[str, dict[str, object]]:
+    return {r["region_code"]: r for r in registry.regions}
+
+
+# --- the bundled registry -------------------------------------------------------------------
+
+
+def test_registry_size(registry: Registry, regions):
+    assert len(registry.regions) == 125
+    assert len(regions) == 125  # codes are unique
+    assert Counter(r["level"] for r in registry.regions) == {"country": 3, "province": 122}
+    assert Counter(r["country_code"] for r in registry.regions) == {"VN": 87, "MN": 23, "UZ": 15}
+
+
+def test_new_khanh_hoa(regions):
+    assert regions["VN-25-34"] == {
+        "region_code": "VN-25-34",
+        "name": "Khanh Hoa",
+        "name_local": "Khánh Hòa",
+        "level": "province",
+        "parent_code": "VN",
+        "country_code": "VN",
+        "valid_from": date(2025, 7, 1),
+        "valid_to": None,
+        "successor_code": None,
+        "source_file": "countries_and_provinces.csv",
+    }
+
+
+def test_ninh_thuan_merged_into_new_khanh_hoa(regions):
+    vn36 = regions["VN-36"]
+    assert vn36["name"] == "Ninh Thuan"
+    assert vn36["name_local"] == "Ninh Thuận"
+    assert vn36["valid_from"] is None
+    assert vn36["valid_to"] == date(2025, 6, 30)
+    assert vn36["successor_code"] == "VN-25-34"
+    assert vn36["parent_code"] == "VN"
+    assert regions["VN-34"]["valid_to"] == date(2025, 6, 30)
+    assert regions["VN-34"]["successor_code"] == "VN-25-34"
+
+
+@pytest.mark.parametrize("code", ["VN", "MN", "UZ"])
+def test_countries(regions, code):
+    country = regions[code]
+    assert country["level"] == "country"
+    assert country["parent_code"] is None
+    assert country["country_code"] == code
+    assert country["valid_from"] is None
+    assert country["valid_to"] is None
+
+
+def test_every_province_has_its_country_as_parent(registry: Registry):
+    for region in registry.regions:
+        if region["level"] == "province":
+            assert region["parent_code"] == region["country_code"]
+
+
+def test_ancestors(registry: Registry):
+    assert len(registry.ancestors) == 125 + 122
+    vn36 = sorted(
+        (a["depth"], a["ancestor_code"]) for a in registry.ancestors if a["region_code"] == "VN-36"
+    )
+    assert vn36 == [(0, "VN-36"), (1, "VN")]
+    mn = [a for a in registry.ancestors if a["region_code"] == "MN"]
+    assert mn == [{"region_code": "MN", "ancestor_code": "MN", "depth": 0}]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "codes"),
+    [
+        ("VN-36", {"VN-36"}),
+        ("vn-36", {"VN-36"}),
+        ("Ninh Thuận", {"VN-36"}),
+        ("Ninh Thuan", {"VN-36"}),
+        ("NINH-THUAN", {"VN-36"}),
+        ("Khánh Hòa", {"VN-34", "VN-25-34"}),
+        ("Дархан уул", {"MN-037"}),
+        ("Darkhan-Uul", {"MN-037"}),
+        ("Övörkhangai", {"MN-055"}),
+        ("Өвөрхангай", {"MN-055"}),
+        ("Fargʻona", {"UZ-FA"}),
+        ("Farg'ona", {"UZ-FA"}),
+        ("Фарғона", {"UZ-FA"}),
+        ("Oʻzbekiston", {"UZ"}),
+        ("Vietnam", {"VN"}),
+        ("Монгол", {"MN"}),
+    ],
+)
+def test_names_are_keyed(registry: Registry, spelling, codes):
+    key = name_key(spelling)
+    assert {n["region_code"] for n in registry.names if n["name_key"] == key} == codes
+
+
+def test_names_are_unique_per_key_and_code(registry: Registry):
+    pairs = [(n["name_key"], n["region_code"]) for n in registry.names]
+    assert len(pairs) == len(set(pairs))
+    assert all(n["name"] == n["name"].strip() and n["name"] for n in registry.names)
+
+
+# --- a registry in a temporary folder ---------------------------------------------------------
+
+
+def make_reference(tmp_path: Path, *files: tuple[str, list[str]]) -> Path:
+    regions_dir = tmp_path / "regions"
+    regions_dir.mkdir(parents=True)
+    for name, lines in files:
+        (regions_dir / name).write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+BASE = [
+    "VN,country,,VN,Viet Nam,Việt Nam,Vietnam,,,",
+    "VN-36,province,VN,VN,Ninh Thuan,Ninh Thuận,,,2025-06-30,VN-25-34",
+    "VN-25-34,province,VN,VN,Khanh Hoa,Khánh Hòa,,2025-07-01,,",
+]
+
+
+def test_small_registry_loads(tmp_path: Path):
+    reg = load_registry(make_reference(tmp_path, ("a.csv", BASE)))
+    assert [r["region_code"] for r in reg.regions] == ["VN", "VN-36", "VN-25-34"]
+    assert {r["region_code"]: r["valid_to"] for r in reg.regions}["VN-36"] == date(2025, 6, 30)
+
+
+def test_codes_are_upper_cased_and_fields_stripped(tmp_path: Path):
+    lines = ["vn,country,,vn,Viet Nam,Việt Nam,,,,", "vn-36,province,vn, vn ,Ninh Thuan,,,,,"]
+    reg = load_registry(make_reference(tmp_path, ("a.csv", lines)))
+    by_code = {r["region_code"]: r for r in reg.regions}
+    assert set(by_code) == {"VN", "VN-36"}
+    assert by_code["VN-36"]["parent_code"] == "VN"
+    assert by_code["VN-36"]["country_code"] == "VN"
+    assert by_code["VN-36"]["name_local"] == "Ninh Thuan"  # falls back to name_en
+
+
+def test_registry_spread_over_several_files(tmp_path: Path):
+    districts = ["VN-36-01,district,VN-36,VN,Phan Rang,Phan Rang–Tháp Chàm,,,,"]
+    ref = make_reference(tmp_path, ("a_provinces.csv", BASE), ("b_districts.csv", districts))
+    reg = load_registry(ref)
+    by_code = {r["region_code"]: r for r in reg.regions}
+    assert by_code["VN-36-01"]["source_file"] == "b_districts.csv"
+    chain = sorted(
+        (a["depth"], a["ancestor_code"]) for a in reg.ancestors if a["region_code"] == "VN-36-01"
+    )
+    assert chain == [(0, "VN-36-01"), (1, "VN-36"), (2, "VN")]
+
+
+def test_utf8_bom_registry_file_is_read(tmp_path: Path):
+    regions_dir = tmp_path / "regions"
+    regions_dir.mkdir()
+    (regions_dir / "a.csv").write_text(HEADER + "\n" + BASE[0] + "\n", encoding="utf-8-sig")
+    assert [r["region_code"] for r in load_registry(tmp_path).regions] == ["VN"]
+
+
+BROKEN = [
+    # id, files, message fragment
+    ("duplicate-code", [("a.csv", [*BASE, "VN-36,province,VN,VN,Again,,,,,"])],
+     "a.csv line 5: region_code VN-36 is defined twice"),
+    ("duplicate-code-other-case", [("a.csv", [*BASE, "vn-36,province,VN,VN,Again,,,,,"])],
+     "region_code VN-36 is defined twice"),
+    ("duplicate-code-across-files",
+     [("a.csv", BASE), ("b.csv", ["VN-36,province,VN,VN,Again,,,,,"])],
+     "b.csv line 2: region_code VN-36 is defined twice"),
+    ("unknown-parent", [("a.csv", [*BASE, "VN-99,province,XX,VN,Nowhere,,,,,"])],
+     "VN-99 has unknown parent_code XX"),
+    ("unknown-successor", [("a.csv", [*BASE, "VN-98,province,VN,VN,Gone,,,,2025-06-30,VN-77"])],
+     "VN-98 has unknown successor_code VN-77"),
+    ("empty-code", [("a.csv", [*BASE, ",province,VN,VN,Nameless,,,,,"])],
+     "a.csv line 5: region_code is empty"),
+    ("bad-level", [("a.csv", [*BASE, "VN-97,state,VN,VN,State,,,,,"])],
+     "a.csv line 5: level must be one of"),
+    ("bad-date", [("a.csv", [*BASE, "VN-96,province,VN,VN,X,,,01/07/2025,,"])],
+     "a.csv line 5: '01/07/2025' is not a YYYY-MM-DD date"),
+    ("parent-loop",
+     [("a.csv", ["A,province,B,A,A,,,,,", "B,province,A,A,B,,,,,"])],
+     "loops"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "fragment"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
+def test_broken_registry(tmp_path: Path, files, fragment):
+    with pytest.raises(ReferenceError) as info:
+        load_registry(make_reference(tmp_path, *files))
+    assert fragment in str(info.value)
+
+
+def test_missing_column(tmp_path: Path):
+    regions_dir = tmp_path / "regions"
+    regions_dir.mkdir()
+    (regions_dir / "a.csv").write_text("region_code,level\nVN,country\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match=r"a\.csv: missing column\(s\) parent_code"):
+        load_registry(tmp_path)
+
+
+def test_no_region_files(tmp_path: Path):
+    (tmp_path / "regions").mkdir()
+    (tmp_path / "regions" / "notes.txt").write_text("not a csv")
+    with pytest.raises(ReferenceError, match="no region files"):
+        load_registry(tmp_path)
+
+
+def test_reference_error_is_a_value_error():
+    assert issubclass(ReferenceError, ValueError)
+
+
+# --- the metric catalog ---------------------------------------------------------------------
+
+CATALOG = [
+    ("online_dossiers", "count", "sum", "online_dossier_rate", "numerator"),
+    ("total_dossiers", "count", "sum", "online_dossier_rate", "denominator"),
+    ("online_dossier_rate", "rate", "reported", "online_dossier_rate", "reported_rate"),
+    ("cashless_payments", "count", "sum", "cashless_payment_share", "numerator"),
+    ("total_payments", "count", "sum", "cashless_payment_share", "denominator"),
+    ("cashless_payment_share", "rate", "reported", "cashless_payment_share", "reported_rate"),
+    ("ehr_people", "count", "last", "ehr_coverage", "numerator"),
+    ("population", "count", "last", "ehr_coverage", "denominator"),
+    ("ehr_coverage", "rate", "reported", "ehr_coverage", "reported_rate"),
+    ("digitized_services", "count", "last", "", ""),
+]
+
+
+def test_load_metrics():
+    metrics = load_metrics(REFERENCE)
+    assert len(metrics) == 10
+    assert [
+        (m["metric_code"], m["kind"], m["over_time"], m["indicator"], m["role"]) for m in metrics
+    ] == CATALOG
+    assert all(m["description"] for m in metrics)
+    assert metrics[2]["description"] == "Reported online dossier rate, percent"
+
+
+def test_load_metrics_unknown_kind(tmp_path: Path):
+    (tmp_path / "metrics.csv").write_text(
+        METRICS_HEADER + "\nonline_dossiers,amount,sum,,,x\n", encoding="utf-8"
+    )
+    with pytest.raises(ReferenceError, match="online_dossiers has unknown kind amount"):
+        load_metrics(tmp_path)
+
+
+def test_load_metrics_missing_column(tmp_path: Path):
+    (tmp_path / "metrics.csv").write_text("metric_code,kind\nx,count\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match="missing column"):
+        load_metrics(tmp_path)
