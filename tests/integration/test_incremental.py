@@ -109,4 +109,6 @@ def test_delivery_order_does_not_change_the_warehouse(tmp_path: Path, monkeypatc
         outcomes.append(tables)
     assert outcomes[0] == outcomes[1]
     facts = outcomes[0]["fct_online_dossier_rate"]
-    assert [(r[0], r[1], r[5], r[6], r[7], r[8]) for r in facts] == [("VN-36", "2024", "all", 300, 500, 60.0)]
+    assert [(r[0], r[1], r[5], r[6], r[7], r[8]) for r in facts] == [
+        ("VN-36", "2024", "all", 300, 500, 60.0)
+    ]

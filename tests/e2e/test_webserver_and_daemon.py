@@ -1,0 +1,131 @@
+"""As a data engineer would: the real Dagster webserver and daemon on 127.0.0.1, a refresh
+launched through the GraphQL API, the sensor starting one of its own, and the published
+warehouse read back read-only."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster_graphql import DagsterGraphQLClient
+
+from tests.conftest import REPO_ROOT, copy_samples, query
+
+BIN = Path(sys.executable).parent
+FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str, every: float = 1.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@pytest.fixture
+def dagster_services(tmp_path: Path):
+    home, landing, warehouse = (
+        tmp_path / "dagster_home",
+        tmp_path / "landing",
+        tmp_path / "bi" / "wh.duckdb",
+    )
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    copy_samples(landing)
+    port = free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(home), "DIGIMETRICS_SOURCES_DIR": str(landing),
+           "DIGIMETRICS_WAREHOUSE": str(warehouse)}  # fmt: skip
+    logs = [open(tmp_path / name, "w") for name in ("webserver.log", "daemon.log")]  # noqa: SIM115
+    commands = [
+        [
+            str(BIN / "dagster-webserver"),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"],
+    ]
+    processes = [
+        subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        for cmd, log in zip(commands, logs, strict=True)
+    ]
+    try:
+        yield port, home, warehouse, tmp_path
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in logs:
+            log.close()
+
+
+def test_launch_refresh_through_graphql(dagster_services) -> None:
+    port, home, warehouse, logs = dagster_services
+    client = DagsterGraphQLClient("127.0.0.1", port_number=port, timeout=30)
+
+    def server_ready() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    wait_for(server_ready, 120, "the webserver on 127.0.0.1", every=2)
+    run_id = client.submit_job_execution(
+        "nightly_refresh", repository_location_name="digimetrics", repository_name="__repository__"
+    )
+    status = wait_for(
+        lambda: (s := client.get_run_status(run_id)) in FINISHED and s,
+        480,
+        "the launched run",
+        every=3,
+    )
+    assert status == DagsterRunStatus.SUCCESS, (logs / "daemon.log").read_text()[-3000:]
+
+    statuses = dict(
+        query(warehouse, "select status, count(*) from marts.submission_files group by 1")
+    )
+    assert statuses["accepted"] > 10 and statuses["rejected"] >= 5 and statuses["duplicate"] == 1
+    assert query(warehouse, "select count(*) from marts.fct_online_dossier_rate")[0][0] > 20
+
+    # the daemon's sensor saw the landing zone too and started a run of its own
+    instance = DagsterInstance.from_config(str(home))
+    try:
+        sensor_runs = wait_for(
+            lambda: instance.get_runs(RunsFilter(tags={"dagster/sensor_name": "landing_zone_sensor"})),
+            60, "a sensor run",
+        )  # fmt: skip
+        sensor_run = wait_for(
+            lambda: (r := instance.get_run_by_id(sensor_runs[0].run_id)).status in FINISHED and r,
+            480, "the sensor's run to finish", every=3,
+        )  # fmt: skip
+        assert sensor_run.status == DagsterRunStatus.SUCCESS
+        assert sensor_run.tags["dagster/run_key"].startswith("landing-zone-")
+        assert (
+            len(instance.get_runs(RunsFilter(tags={"dagster/sensor_name": "landing_zone_sensor"})))
+            == 1
+        )
+    finally:
+        instance.dispose()

@@ -1,0 +1,56 @@
+"""The headless command of contract section 1, and a blocking check that stops the publish."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT, copy_samples, query
+
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
+
+
+def run_cli(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, **env_overrides}
+    env.pop("DAGSTER_HOME", None)  # in-process, ephemeral instance, as on a bare machine
+    return subprocess.run(
+        [DAGSTER, "job", "execute", "-m", "orchestration.definitions", "-j", "nightly_refresh"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: Path) -> None:
+    landing, warehouse = tmp_path / "anywhere" / "landing", tmp_path / "elsewhere" / "wh.duckdb"
+    copy_samples(landing)
+    env = {"DIGIMETRICS_SOURCES_DIR": str(landing), "DIGIMETRICS_WAREHOUSE": str(warehouse)}
+
+    good = run_cli(env)
+    assert good.returncode == 0, good.stderr[-3000:]
+    good_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
+    good_facts = query(warehouse, "select * from marts.fct_online_dossier_rate order by all")
+    assert len(good_facts) > 20
+    statuses = dict(
+        query(warehouse, "select status, count(*) from marts.submission_files group by 1")
+    )
+    assert set(statuses) == {"accepted", "partially_accepted", "rejected", "duplicate"}
+
+    # a model that doubles every rate: the pipeline itself is wrong, so nothing is published
+    broken_project = tmp_path / "dbt_project"
+    shutil.copytree(
+        REPO_ROOT / "dbt_project", broken_project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    model = broken_project / "models" / "intermediate" / "int_indicator_rates.sql"
+    model.write_text(
+        model.read_text().replace("then 100.0 * numerator_value", "then 200.0 * numerator_value")
+    )
+    broken = run_cli({**env, "DIGIMETRICS_DBT_PROJECT_DIR": str(broken_project)})
+
+    assert broken.returncode != 0
+    output = broken.stdout + broken.stderr
+    assert "value_between_int_indicator_rates_rate_pct__100__0" in output
+    assert "published_warehouse" in output and "RUN_FAILURE" in output
+    assert query(warehouse, "select run_id from marts.publish_info")[0][0] == good_run
+    assert (
+        query(warehouse, "select * from marts.fct_online_dossier_rate order by all") == good_facts
+    )

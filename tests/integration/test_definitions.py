@@ -1,0 +1,111 @@
+"""The code location as Dagster loads it: one graph from raw files to marts, the job, its
+schedule and the landing-zone sensor."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+
+from orchestration.definitions import defs
+from tests.conftest import write_file
+
+DEFS = defs()
+
+
+def test_one_asset_graph_from_landing_zone_to_published_warehouse() -> None:
+    graph = DEFS.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    for key in ("landing_zone", "ingestion/file_ledger", "ingestion/parsed_observations",
+                "ingestion/validated_observations", "staging/stg_landing__observations",
+                "intermediate/int_indicator_rates", "marts/fct_online_dossier_rate",
+                "marts/data_quality_issues", "published_warehouse"):  # fmt: skip
+        assert key in keys
+
+    def upstream(key: str) -> set[str]:
+        seen, todo = set(), [dg.AssetKey.from_user_string(key)]
+        while todo:
+            for parent in graph.get(todo.pop()).parent_keys:
+                if parent.to_user_string() not in seen:
+                    seen.add(parent.to_user_string())
+                    todo.append(parent)
+        return seen
+
+    lineage = upstream("published_warehouse")
+    assert {"landing_zone", "ingestion/validated_observations", "staging/stg_landing__observations",
+            "marts/fct_ehealth_record_coverage", "reference/region_registry"} <= lineage  # fmt: skip
+    groups = {graph.get(dg.AssetKey.from_user_string(k)).group_name for k in keys}
+    assert {"ingestion", "reference", "staging", "intermediate", "marts", "publish"} <= groups
+
+
+def test_checks_guard_the_assets_and_block() -> None:
+    graph = DEFS.resolve_asset_graph()
+    specs = {
+        (key.asset_key.to_user_string(), key.name): graph.get_check_spec(key)
+        for key in graph.asset_check_keys
+    }
+    assert specs[("ingestion/parsed_observations", "parsed_observations_schema")].blocking
+    assert specs[("ingestion/validated_observations", "validated_observations_schema")].blocking
+    for table in (
+        "fct_online_dossier_rate",
+        "fct_cashless_payment_share",
+        "fct_ehealth_record_coverage",
+    ):
+        assert specs[(f"marts/{table}", "gx_indicator_fact")].blocking
+    dbt_tests = [k for k in specs if k[0].startswith("marts/") and not k[1].startswith("gx_")]
+    assert len(dbt_tests) > 30
+
+
+def test_job_runs_in_one_process() -> None:
+    job = DEFS.resolve_job_def("nightly_refresh")
+    assert job.executor_def.name == "in_process"
+
+
+def test_schedule_is_nightly_at_two_in_the_configured_time_zone() -> None:
+    schedule = DEFS.resolve_schedule_def("nightly_refresh_schedule")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+    assert schedule.job_name == "nightly_refresh"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    tick = datetime(2026, 11, 24, 2, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with dg.build_schedule_context(scheduled_execution_time=tick) as context:
+        requests = schedule.evaluate_tick(context).run_requests
+    assert len(requests) == 1
+    from dagster._utils.schedules import cron_string_iterator
+
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("UTC")).timestamp()
+    upcoming = next(cron_string_iterator(start, "0 2 * * *", "Asia/Ho_Chi_Minh"))
+    assert upcoming.isoformat() == "2026-11-24T02:00:00+07:00"
+
+
+def test_sensor_requests_one_run_per_new_set_of_files(landing: tuple[Path, Path]) -> None:
+    root, _ = landing
+    sensor = DEFS.resolve_sensor_def("landing_zone_sensor")
+    assert sensor.job_name == "nightly_refresh"
+
+    def evaluate(cursor: str | None):
+        with dg.build_sensor_context(cursor=cursor) as context:
+            data = sensor.evaluate_tick(context)
+        return data.run_requests, data.skip_message, data.cursor
+
+    requests, _, empty_cursor = evaluate(None)
+    assert len(requests) == 1  # the first evaluation publishes whatever is there, even nothing
+    write_file(root, "VN-HN/a.csv", "region,period,metric,value\nVN-HN,2024,online_dossiers,1\n")
+    write_file(root, "VN-HN/.hidden.csv", "ignored")
+    requests, _, cursor = evaluate(empty_cursor)
+    assert len(requests) == 1
+    first_key = requests[0].run_key
+    assert json.loads(cursor)["files"] == 1
+
+    # polling again without a change: no run
+    requests, skip, same_cursor = evaluate(cursor)
+    assert requests == [] and "no change" in skip
+    # the same state evaluated from the same cursor again gives the same run key
+    again, _, _ = evaluate(empty_cursor)
+    assert again[0].run_key == first_key
+
+    write_file(root, "VN-HN/b.json", "[]")
+    requests, _, cursor = evaluate(cursor)
+    assert len(requests) == 1 and requests[0].run_key != first_key
+    assert json.loads(cursor)["files"] == 2
