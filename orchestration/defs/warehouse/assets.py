@@ -1,0 +1,75 @@
+"""The warehouse: dbt models (staging → intermediate → marts) and the publish step."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.warehouse.project import dbt_project
+from orchestration.lib.publish import publish
+
+# dbt keeps partial parsing state in its target folder; one fixed folder (rather than one
+# per invocation) lets every run reuse it. Runs never overlap (see dagster.yaml).
+DBT_TARGET_PATH = Path("target") / "run"
+MART_TABLES = (
+    "fct_online_dossier_rate",
+    "fct_cashless_payment_share",
+    "fct_ehealth_record_coverage",
+    "dim_region",
+    "dim_period",
+    "submission_files",
+    "data_quality_issues",
+)
+
+
+class DigimetricsTranslator(DagsterDbtTranslator):
+    """Models are keyed and grouped by their layer: staging/…, intermediate/…, marts/…"""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "model":
+            layer = dbt_resource_props["fqn"][1]
+            return dg.AssetKey([layer, dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "model":
+            return dbt_resource_props["fqn"][1]
+        return super().get_group_name(dbt_resource_props)
+
+
+def mart_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", table])
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=DigimetricsTranslator(),
+)
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    """One `dbt build` (models and their tests) over the pipeline's state file."""
+    os.environ["DIGIMETRICS_STATE_DB"] = str(warehouse.settings().state_db)
+    yield from dbt.cli(["build"], context=context, target_path=DBT_TARGET_PATH).stream()
+
+
+@dg.asset(
+    key="published_warehouse",
+    deps=[mart_key(t) for t in MART_TABLES],
+    group_name="publish",
+    kinds={"duckdb"},
+)
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """$DIGIMETRICS_WAREHOUSE, the file BI tools open: the marts of this run, swapped in
+    atomically once every blocking check has passed."""
+    settings = warehouse.settings()
+    counts = publish(settings.state_db, settings.warehouse_path, context.run_id, settings.now())
+    context.log.info(f"published {settings.warehouse_path}: {counts}")
+    return dg.MaterializeResult(
+        metadata={"path": str(settings.warehouse_path), **{f"rows.{k}": v for k, v in counts.items()}}
+    )
