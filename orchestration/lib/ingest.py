@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from orchestration.lib.faults import fail_point
 from orchestration.lib.landing import LandedFile, discover, sha256_of
 from orchestration.lib.parsing import PARSED_COLUMNS, parse_submission
 from orchestration.lib.rules import SEVERITY_BY_RULE, FileRejected, Finding
@@ -71,6 +72,7 @@ def record_landed_files(
             continue
         status, duplicate_of = ("duplicate", known[sha]) if sha in known else ("pending", None)
         _insert_ledger_row(conn, landed, sha, next_seq, now, status, duplicate_of)
+        fail_point("ledger.after_recording_a_file")
         seen_pairs.add((landed.rel_path, sha))
         known.setdefault(sha, landed.rel_path)
         next_seq += 1
@@ -157,7 +159,9 @@ def parse_pending_files(
             summary.files_parsed += rows is not None
             summary.files_rejected += rows is None
             summary.rows_parsed += rows or 0
+            fail_point("parse.before_commit")
             conn.execute("commit")
+            fail_point("parse.after_commit")
         except BaseException:
             conn.execute("rollback")
             raise

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.faults import fail_point
+
 PUBLISHED_SCHEMA = "marts"
 
 
@@ -55,6 +57,7 @@ def publish(state_db: Path, target: Path, run_id: str, published_at: datetime) -
             name = f"{PUBLISHED_SCHEMA}.{_quote_identifier(table)}"
             conn.execute(f"create table {name} as select * from state.{name}")
             counts[table] = conn.execute(f"select count(*) from {name}").fetchone()[0]
+            fail_point("publish.after_copying_a_table")
             if comment:
                 conn.execute(f"comment on table {name} is {_quote_literal(comment.strip())}")
             for column, column_comment in conn.execute(
@@ -80,6 +83,7 @@ def publish(state_db: Path, target: Path, run_id: str, published_at: datetime) -
     finally:
         conn.close()
     _fsync(temp)
+    fail_point("publish.before_rename")
     os.replace(temp, target)
     _fsync(target.parent)
     return counts

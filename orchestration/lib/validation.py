@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.faults import fail_point
+
 _SQL = (Path(__file__).with_name("validation.sql")).read_text(encoding="utf-8")
 
 
@@ -20,6 +22,7 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
                 conn.execute(statement, {"today": today})
             else:
                 conn.execute(statement)
+        fail_point("validate.before_commit")
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")

