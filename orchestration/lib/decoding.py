@@ -77,6 +77,8 @@ def _mostly_utf8(data: bytes) -> bool:
 
 def decode_submission(data: bytes) -> tuple[str, str]:
     """Return (text, encoding label) or raise FileRejected('unreadable_file')."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise _unreadable("the file is UTF-32, which is not accepted; save it as UTF-8")
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[3:].decode(UTF8), UTF8_BOM

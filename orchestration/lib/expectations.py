@@ -8,10 +8,12 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from orchestration.lib.settings import REPO_ROOT
+
+if TYPE_CHECKING:  # pandas and GX are imported when a suite runs, not when Dagster loads
+    import pandas as pd
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
@@ -37,7 +39,7 @@ def _context():
 
 def run_suite(
     name: str,
-    frame: pd.DataFrame,
+    frame: "pd.DataFrame",
     parameters: dict | None = None,
     directory: Path = EXPECTATIONS_DIR,
 ) -> SuiteOutcome:

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 
 MISSING = "missing_value"
+# the largest whole number a double holds exactly; a larger count cannot be read exactly
+LARGEST_EXACT = 2**53 - 1
 UNPARSEABLE = "unparseable_value"
 
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
@@ -35,7 +37,7 @@ _INT = re.compile(r"\d+", re.ASCII)
 _SPACE_GROUPS = re.compile(r"\d{1,3}( \d{3})+", re.ASCII)
 _COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+", re.ASCII)
 _DOT_GROUPS = re.compile(r"\d{1,3}(\.\d{3})+", re.ASCII)
-_DOT_DECIMAL = re.compile(r"\d+[.D]\d+", re.ASCII)
+_DOT_DECIMAL = re.compile(r"\d*[.D]\d+|\d+[.D]", re.ASCII)
 _COMMA_DECIMAL = re.compile(r"\d+,\d+", re.ASCII)
 _ARABIC_DECIMAL = re.compile(r"\d+D\d+", re.ASCII)
 _COMMA_GROUPS_DOT_DECIMAL = re.compile(r"\d{1,3}(,\d{3})+\.\d+", re.ASCII)
@@ -93,7 +95,7 @@ def _read_count(body: str, semicolon_file: bool) -> float | str:
     if simple_decimal.fullmatch(body):
         return float(body.replace(",", ".").replace(_DECIMAL_MARK, "."))
     if semicolon_file and _DOT_DECIMAL.fullmatch(body):
-        return float(body)
+        return float(body.replace(_DECIMAL_MARK, "."))
     return f"'{body}' is not a number in a recognised form"
 
 
@@ -131,7 +133,7 @@ def read_number(raw: object, *, kind: str | None, semicolon_file: bool = False) 
     if isinstance(raw, int | float):
         if isinstance(raw, float) and not math.isfinite(raw):
             return _fail(UNPARSEABLE, f"'{raw}' is not a finite number")
-        return NumberReading(value=float(raw))
+        return _checked(float(raw) if abs(raw) <= LARGEST_EXACT else math.inf, str(raw), False)
     if not isinstance(raw, str):
         return _fail(UNPARSEABLE, "value must be a number or a string")
 
@@ -147,7 +149,7 @@ def read_number(raw: object, *, kind: str | None, semicolon_file: bool = False) 
     if text[0] in "+-":
         sign = -1.0 if text[0] == "-" else 1.0
         text = text[1:].lstrip()
-    if not text or not text[0].isascii() or not text[0].isdigit():
+    if not text or not (text[0].isascii() and text[0].isdigit() or text[0] in "." + _DECIMAL_MARK):
         return _fail(UNPARSEABLE, f"'{raw.strip()}' is not a number")
     if kind == "count":
         reading = _read_count(text, semicolon_file)
@@ -159,6 +161,13 @@ def read_number(raw: object, *, kind: str | None, semicolon_file: bool = False) 
         reading = f"'{text}' cannot be read without knowing the metric"
     if isinstance(reading, str):
         return _fail(UNPARSEABLE, reading)
-    if not math.isfinite(reading):
-        return _fail(UNPARSEABLE, f"'{raw.strip()}' is not a finite number")
-    return NumberReading(value=sign * reading, percent_sign=percent)
+    return _checked(sign * reading, raw.strip(), percent)
+
+
+def _checked(value: float, shown: str, percent: bool) -> NumberReading:
+    if not math.isfinite(value) or abs(value) > LARGEST_EXACT:
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        return _fail(
+            UNPARSEABLE, f"'{shown}' is too large to be read exactly (over {LARGEST_EXACT:,})"
+        )
+    return NumberReading(value=value, percent_sign=percent)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 ARABIC_DIGITS = {ord(c): str(i % 10) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
-MIN_YEAR = 1990
-MAX_YEAR = 2100
+MIN_YEAR = 1900
+MAX_YEAR = 2999
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def read_json(text: str) -> ReadResult:
             )
         if "period" in document:
             defaults["period"] = document["period"]
-        if "submitter" in document:
+        if document.get("submitter") is not None:
             result.declared_submitter = str(document["submitter"])
         result.submitted_at = _parse_timestamp(document.get("submitted_at"))
         if document.get("submitted_at") is not None and result.submitted_at is None:

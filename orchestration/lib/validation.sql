@@ -91,8 +91,9 @@ with findings as (
             when n_candidates is null then 'unknown region ''' || region_raw || ''''
                 || case when suggestion_score >= 0.8
                         then ' (did you mean ' || suggestion || '?)' else '' end
-            else 'region ''' || region_raw || ''' is ambiguous in ' || period
-                || ': it names ' || candidate_list || '; use the region code'
+            else 'region ''' || region_raw || ''' is ambiguous'
+                || coalesce(' in ' || period, '') || ': it names ' || candidate_list
+                || '; use the region code'
         end
     from checked
     where row_problem is null
@@ -195,7 +196,9 @@ window w as (partition by file_sha256, region_code, period, metric, sector);
 create or replace table raw.row_issues as
 select f.file_sha256, f.row_number, f.rule,
     case when f.rule = 'duplicate_identical' then 'warning' else 'row_rejected' end as severity,
-    f.field, f.raw_value, f.message
+    f.field, f.raw_value,
+    -- a finding is never lost for want of a message
+    coalesce(f.message, f.rule || ' (' || coalesce(f.field, 'row') || ')') as message
 from (
     select * from single_row_findings
     union all

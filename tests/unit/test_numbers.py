@@ -162,8 +162,6 @@ REJECTED = [
     ("1e5", "count", False, UNPARSEABLE),
     ("1e5", "rate", False, UNPARSEABLE),
     ("0x10", "count", False, UNPARSEABLE),
-    (".5", "rate", False, UNPARSEABLE),
-    ("5.", "rate", False, UNPARSEABLE),
     ("1,2,3", "count", False, UNPARSEABLE),
     ("1,234,56", "count", False, UNPARSEABLE),
     ("1.234.5", "count", True, UNPARSEABLE),
@@ -304,3 +302,18 @@ def test_a_sign_alone_is_unparseable_not_a_crash(raw: str) -> None:
 @pytest.mark.parametrize("raw, value", [("1 234,5", 1234.5), ("1\u00a0234,00", 1234.0)])
 def test_space_thousands_with_decimal_comma_in_semicolon_files(raw: str, value: float) -> None:
     assert read_number(raw, kind="count", semicolon_file=True).value == value
+
+
+@pytest.mark.parametrize("raw, value", [(".5", 0.5), ("81.", 81.0), ("٫5", 0.5)])
+def test_a_decimal_point_without_digits_on_one_side_is_read(raw: str, value: float) -> None:
+    assert read_number(raw, kind="rate").value == value
+
+
+@pytest.mark.parametrize("raw", [10**400, 2**53, "9007199254740992", "20000000000000000", 1e300])
+def test_numbers_too_large_to_hold_exactly_are_unparseable(raw: object) -> None:
+    reading = read_number(raw, kind="count")
+    assert reading.error == "unparseable_value" and "too large" in reading.detail
+
+
+def test_the_largest_exact_count_is_read() -> None:
+    assert read_number(str(2**53 - 1), kind="count").value == 2**53 - 1

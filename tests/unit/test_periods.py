@@ -86,8 +86,8 @@ def test_valid_period(raw, label, period_type, start, end):
         "-2024",
         "24",
         "20245",
-        "1989",
-        "2101",
+        "1899",
+        "3000",
         "2024 06",  # a month needs '-' or '/'
         "2024-6-1",
         "2024-06-01",

@@ -1,0 +1,136 @@
+"""The submission corpus (tests/corpus/cases.py) through ONE real refresh.
+
+Every case is a file a province could send. All of them land in one landing zone, one
+nightly_refresh runs over it in-process, and the published warehouse is then read the way a
+BI tool reads it. Each case must get exactly its expected status, findings and fact rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import environment, query, refresh, write_file
+from tests.corpus.cases import (
+    BULK_OBSERVATIONS,
+    CASES,
+    FACT_TABLES,
+    FILE_REJECTED,
+    MAX_FILE_BYTES,
+    ROW_REJECTED,
+    Case,
+)
+
+# every rule code of contract section 5
+CONTRACT_RULES = {
+    # file-level
+    "unreadable_file", "empty_file", "missing_columns", "submitter_mismatch", "file_too_large",
+    # row-level
+    "unknown_region", "region_not_owned", "region_not_valid_in_period", "bad_period",
+    "future_period", "unknown_metric", "missing_value", "unparseable_value", "negative_count",
+    "not_an_integer", "percent_out_of_range", "unit_mismatch", "duplicate_conflict",
+    "numerator_exceeds_denominator",
+    # warnings
+    "duplicate_identical", "rate_mismatch", "legacy_encoding",
+}  # fmt: skip
+
+
+@dataclass
+class Warehouse:
+    path: Path
+    files: dict[str, tuple[str, int, int, int]]  # file_path -> status, total, accepted, rejected
+    findings: dict[str, set[tuple[int | None, str, str]]]
+    facts: set[tuple]  # (table, region_code, period, sector, numerator, denominator)
+    facts_by_sector: dict[str, set[tuple]]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    base = tmp_path_factory.mktemp("corpus")
+    root, path = base / "landing", base / "bi" / "digimetrics.duckdb"
+    for case in CASES:
+        write_file(root, case.path, case.content)
+    with environment(
+        DIGIMETRICS_SOURCES_DIR=str(root),
+        DIGIMETRICS_WAREHOUSE=str(path),
+        DIGIMETRICS_MAX_FILE_BYTES=str(MAX_FILE_BYTES),
+    ):
+        result = refresh()
+    assert result.success
+
+    files = {
+        r[0]: r[1:]
+        for r in query(
+            path,
+            "select file_path, status, rows_total, rows_accepted, rows_rejected "
+            "from marts.submission_files",
+        )
+    }
+    findings: dict[str, set] = defaultdict(set)
+    for file_path, row_number, rule, severity in query(
+        path, "select file_path, row_number, rule, severity from marts.data_quality_issues"
+    ):
+        findings[file_path].add((row_number, rule, severity))
+    facts: set[tuple] = set()
+    for table in FACT_TABLES:
+        rows = query(
+            path,
+            f"select region_code, period, sector, numerator, denominator from marts.{table}",
+        )
+        facts.update((table, *r) for r in rows)
+    by_sector: dict[str, set] = defaultdict(set)
+    for fact in facts:
+        by_sector[fact[3]].add(fact)
+    return Warehouse(path, files, dict(findings), facts, dict(by_sector))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case_outcome(case: Case, warehouse: Warehouse) -> None:
+    assert case.path in warehouse.files, "every file sent is recorded"
+    status, total, accepted, rejected = warehouse.files[case.path]
+    assert status == case.status
+    assert warehouse.findings.get(case.path, set()) == set(case.findings)
+    file_rejected = any(severity == FILE_REJECTED for _, _, severity in case.findings)
+    if case.status == "duplicate" or file_rejected:
+        assert (total, accepted, rejected) == (0, 0, 0)
+    else:
+        rejected_rows = {n for n, _, severity in case.findings if severity == ROW_REJECTED}
+        assert rejected == len(rejected_rows)
+        assert accepted == total - rejected
+    missing = set(case.published) - warehouse.facts
+    assert not missing, f"fact rows not published: {sorted(missing, key=repr)}"
+    if case.sector is not None:
+        assert warehouse.facts_by_sector.get(case.sector, set()) == set(case.published)
+
+
+def test_corpus_is_large_and_covers_every_contract_rule() -> None:
+    assert len(CASES) >= 100
+    assert len({c.path for c in CASES}) == len(CASES), "every case has its own path"
+    by_bytes: dict[bytes, list[Case]] = defaultdict(list)
+    for c in CASES:
+        by_bytes[c.content].append(c)
+    for copies in by_bytes.values():
+        # identical bytes only where the later copies are meant to be duplicates
+        assert all(c.status == "duplicate" for c in copies[1:]), [c.path for c in copies]
+        assert copies[0].status != "duplicate"
+    rules = {rule for c in CASES for _, rule, _ in c.findings}
+    assert rules == CONTRACT_RULES, f"not covered: {sorted(CONTRACT_RULES - rules)}"
+    statuses = {c.status for c in CASES}
+    assert statuses == {"accepted", "partially_accepted", "rejected", "duplicate"}
+
+
+def test_one_bad_file_never_drops_another_files_data(warehouse: Warehouse) -> None:
+    # every file sent is recorded, bad ones included
+    assert set(warehouse.files) == {c.path for c in CASES}
+    # every fact any case promises is there, whatever its neighbours sent
+    promised = {fact for c in CASES for fact in c.published}
+    assert promised <= warehouse.facts
+    for c in CASES:
+        if c.status in ("accepted", "partially_accepted"):
+            assert warehouse.files[c.path][2] > 0, f"{c.path} published no rows"
+    # the 100,000-observation file is published in full: one fact per sector pair
+    bulk = {f for f in warehouse.facts if f[3].startswith("bulk_")}
+    assert len(bulk) == BULK_OBSERVATIONS // 2

@@ -1,0 +1,156 @@
+"""Kill the refresh with SIGKILL at 22 distinct points, from discovery to publish, while a
+BI reader reads the warehouse in a tight loop. Every time, the published warehouse is the
+previous one and opens read-only; the reader never fails; and the next uninterrupted
+refresh publishes marts identical, row for row, to a refresh that was never interrupted."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import (
+    REPO_ROOT,
+    copy_samples,
+    environment,
+    published_tables,
+    query,
+    refresh,
+    write_file,
+)
+
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
+READER = Path(__file__).with_name("reader_loop.py")
+
+# (how, where): "fail" points are inside the pipeline's code (DIGIMETRICS_KILL_AT), "log"
+# points are lines the run prints, at which the test kills the whole process group.
+KILL_POINTS = [
+    ("log", 'Started execution of step "ingestion__file_ledger"'),
+    ("fail", "ledger.after_recording_a_file"),
+    ("log", 'Started execution of step "reference__region_registry"'),
+    ("fail", "parse.before_commit"),
+    ("fail", "parse.after_commit"),
+    (
+        "log",
+        'Started execution of step "ingestion__parsed_observations_parsed_observations_schema"',
+    ),
+    ("fail", "validate.before_commit"),
+    (
+        "log",
+        'Started execution of step "ingestion__validated_observations_validated_observations_schema"',
+    ),
+    ("log", 'Started execution of step "warehouse_models"'),
+    ("log", "Running dbt command"),
+    ("log", "START sql view model staging.stg_landing__observations"),
+    ("log", "START sql table model intermediate.int_observations_resolved"),
+    ("log", "START sql table model intermediate.int_indicator_components"),
+    ("log", "START sql table model intermediate.int_indicator_rates"),
+    ("log", "START sql table model marts.fct_online_dossier_rate"),
+    ("log", "START sql table model marts.submission_files"),
+    ("log", "START sql table model marts.data_quality_issues"),
+    ("log", "START test unique_combination_fct_online_dossier_rate"),
+    ("log", 'Started execution of step "mart_expectations"'),
+    ("log", 'Started execution of step "published_warehouse"'),
+    ("fail", "publish.after_copying_a_table"),
+    ("fail", "publish.before_rename"),
+]
+
+
+def killed_run(env: dict[str, str], how: str, where: str) -> str:
+    """Start a headless refresh and kill it at the point; return what it printed."""
+    env = {**env, **({"DIGIMETRICS_KILL_AT": where} if how == "fail" else {})}
+    process = subprocess.Popen(
+        [DAGSTER, "job", "execute", "-m", "orchestration.definitions", "-j", "nightly_refresh"],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    printed = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        printed.append(line)
+        if how == "log" and where in line:
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+    process.wait(timeout=300)
+    output = "".join(printed)
+    assert process.returncode == -signal.SIGKILL, f"not killed at {where}:\n{output[-2000:]}"
+    return output
+
+
+def assert_previous_publish_intact(warehouse: Path, run_id: str, counts: dict[str, int]) -> None:
+    assert query(warehouse, "select run_id from marts.publish_info") == [(run_id,)]
+    for table, count in counts.items():
+        assert query(warehouse, f"select count(*) from marts.{table}") == [(count,)]
+    assert query(
+        warehouse,
+        "select count(*) from marts.fct_online_dossier_rate where rate_pct not between 0 and 100",
+    ) == [(0,)]
+    assert query(
+        warehouse,
+        "select count(*) from marts.submission_files where rows_accepted + rows_rejected <> rows_total",
+    ) == [(0,)]
+
+
+def _trial_file(number: int) -> str:
+    month = f"2022-{number % 12 + 1:02d}" if number < 12 else f"2023-{number % 12 + 1:02d}"
+    return f"region,period,metric,value\nVN-CT,{month},online_dossiers,{500 + number}\nVN-CT,{month},total_dossiers,{1000 + number}\n"
+
+
+def test_refresh_survives_sigkill_at_every_point(tmp_path: Path) -> None:
+    landing, warehouse = tmp_path / "landing", tmp_path / "bi" / "digimetrics.duckdb"
+    copy_samples(landing)
+    env = {
+        **os.environ,
+        "DIGIMETRICS_SOURCES_DIR": str(landing),
+        "DIGIMETRICS_WAREHOUSE": str(warehouse),
+    }
+    env.pop("DAGSTER_HOME", None)
+    with environment(DIGIMETRICS_SOURCES_DIR=str(landing), DIGIMETRICS_WAREHOUSE=str(warehouse)):
+        assert refresh().success
+    tables = ("fct_online_dossier_rate", "submission_files", "data_quality_issues", "dim_period")
+    baseline_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
+    baseline_counts = {t: query(warehouse, f"select count(*) from marts.{t}")[0][0] for t in tables}
+
+    stop = tmp_path / "stop-reader"
+    reader = subprocess.Popen([sys.executable, str(READER), str(warehouse), str(stop)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        for number, (how, where) in enumerate(KILL_POINTS):
+            write_file(landing, f"VN-CT/trial_{number:02d}.csv", _trial_file(number))
+            killed_run(env, how, where)
+            assert_previous_publish_intact(warehouse, baseline_run, baseline_counts)
+        with environment(
+            DIGIMETRICS_SOURCES_DIR=str(landing), DIGIMETRICS_WAREHOUSE=str(warehouse)
+        ):
+            assert refresh().success
+    finally:
+        stop.touch()
+        reads = [json.loads(line) for line in reader.communicate(timeout=60)[0].splitlines()]
+
+    errors = [r["error"] for r in reads if "error" in r]
+    assert errors == [], errors[:5]
+    assert len(reads) > 100 and all(r["bad_rates"] == 0 for r in reads)
+    seen_runs = {r["run"] for r in reads}
+    assert len(seen_runs) == 2  # only the baseline and the final publish were ever visible
+    assert not list(warehouse.parent.glob(".*.tmp")), "the last publish cleans up stray temp files"
+
+    # the refresh that finally went through equals one that was never interrupted
+    reference = tmp_path / "reference" / "digimetrics.duckdb"
+    with environment(DIGIMETRICS_SOURCES_DIR=str(landing), DIGIMETRICS_WAREHOUSE=str(reference)):
+        assert refresh().success
+    survived, clean = published_tables(warehouse), published_tables(reference)
+    for name in ("submission_files",):  # first_seen_at differs: files arrived over time
+        survived[name] = sorted((r[:9] for r in survived[name]), key=repr)
+        clean[name] = sorted((r[:9] for r in clean[name]), key=repr)
+    assert survived == clean
+    assert (
+        query(
+            warehouse,
+            "select count(*) from marts.fct_online_dossier_rate where region_code = 'VN-CT'",
+        )[0][0]
+        == len(KILL_POINTS) + 1
+    )
+    print(
+        f"kill points: {len(KILL_POINTS)}, reader iterations: {len(reads)}, reader errors: {len(errors)}"
+    )
