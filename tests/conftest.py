@@ -4,6 +4,7 @@ import codecs
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,11 @@ import duckdb
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# the contract's headless refresh (section 1), as a user types it
+REFRESH_COMMAND = [
+    str(Path(sys.executable).with_name("dagster")),
+    *("job", "execute", "-m", "orchestration.definitions", "-j", "nightly_refresh"),
+]
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -90,3 +96,16 @@ def landing(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
 
 def copy_samples(destination: Path) -> None:
     shutil.copytree(REPO_ROOT / "sources" / "submissions", destination, dirs_exist_ok=True)
+
+
+def cli_env(landing: Path, warehouse: Path, **extra: str) -> dict[str, str]:
+    """The environment of a headless refresh over `landing` into `warehouse`: an
+    ephemeral Dagster instance (no DAGSTER_HOME), as on a bare machine."""
+    env = {
+        **os.environ,
+        "DIGIMETRICS_SOURCES_DIR": str(landing),
+        "DIGIMETRICS_WAREHOUSE": str(warehouse),
+        **extra,
+    }
+    env.pop("DAGSTER_HOME", None)
+    return env

@@ -27,7 +27,9 @@ _CYRILLIC_LETTERS = set(
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
-_MIXED_WORD = re.compile(r"\w*(?:[A-Za-z]\w*[\u0400-\u04ff]|[\u0400-\u04ff]\w*[A-Za-z])\w*")
+_WORD = re.compile(r"\w+")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MAGIC = {
     b"\x1f\x8b": "a gzip archive",
     b"PK\x03\x04": "a zip archive (perhaps an Excel workbook)",
@@ -64,7 +66,9 @@ def _plausible_cp1251(text: str) -> bool:
             punctuation += 1
         else:
             return False
-    return letters >= 2 * punctuation and _MIXED_WORD.search(text) is None
+    return letters >= 2 * punctuation and not any(
+        _LATIN.search(word) and _CYRILLIC.search(word) for word in _WORD.findall(text)
+    )
 
 
 def _mostly_utf8(data: bytes) -> bool:

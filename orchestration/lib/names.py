@@ -17,7 +17,7 @@ _LOOKALIKES = str.maketrans(
     }
 )  # fmt: skip
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,/()]+")
-_APOSTROPHES = re.compile(r"[ʻʼ'’‘`´]")
+_APOSTROPHES = re.compile(r"[ʻʼ'’‘`´ŉ]")
 _PREFIXES = ("tinh ", "thanh pho ", "tp ")
 _SUFFIXES = (" province", " aimag", " аимаг")  # "аймаг" once name_key has dropped the breve
 
@@ -28,7 +28,7 @@ def _is_cyrillic(ch: str) -> bool:
 
 def name_key(name: str) -> str:
     """Return the comparison key of a region name or code."""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    text = unicodedata.normalize("NFKC", _APOSTROPHES.sub("", name)).casefold()
     text = text.replace("đ", "d")
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFC", text)
@@ -36,7 +36,6 @@ def name_key(name: str) -> str:
     latin = sum(1 for ch in letters if ch.isascii())
     if latin and latin >= len(letters) - latin:
         text = text.translate(_LOOKALIKES)
-    text = _APOSTROPHES.sub("", text)
     return _SEPARATORS.sub(" ", text).strip()
 
 

@@ -25,7 +25,7 @@ UNPARSEABLE = "unparseable_value"
 
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 _DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
-_DECIMAL_MARK = "D"  # stands for the Arabic decimal separator, which is never a thousands mark
+_DECIMAL_MARK = "\ue000"  # private-use: stands for the Arabic decimal separator "٫"
 _DIGITS[ord("٫")] = _DECIMAL_MARK
 _DIGITS[ord("٬")] = " "  # Arabic thousands separator
 for _space in ("\u00a0", "\u202f", "\u2009", "\u2007"):
@@ -34,16 +34,16 @@ _DIGITS[ord("٪")] = "%"
 _DIGITS[ord("−")] = "-"
 
 _INT = re.compile(r"\d+", re.ASCII)
-_SPACE_GROUPS = re.compile(r"\d{1,3}( \d{3})+", re.ASCII)
-_COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+", re.ASCII)
-_DOT_GROUPS = re.compile(r"\d{1,3}(\.\d{3})+", re.ASCII)
-_DOT_DECIMAL = re.compile(r"\d*[.D]\d+|\d+[.D]", re.ASCII)
+_SPACE_GROUPS = re.compile(r"[1-9]\d{0,2}( \d{3})+", re.ASCII)
+_COMMA_GROUPS = re.compile(r"[1-9]\d{0,2}(,\d{3})+", re.ASCII)
+_DOT_GROUPS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+", re.ASCII)
+_DOT_DECIMAL = re.compile(r"\d*[.\ue000]\d+|\d+[.\ue000]", re.ASCII)
 _COMMA_DECIMAL = re.compile(r"\d+,\d+", re.ASCII)
-_ARABIC_DECIMAL = re.compile(r"\d+D\d+", re.ASCII)
-_COMMA_GROUPS_DOT_DECIMAL = re.compile(r"\d{1,3}(,\d{3})+\.\d+", re.ASCII)
-_DOT_GROUPS_COMMA_DECIMAL = re.compile(r"\d{1,3}(\.\d{3})+,\d+", re.ASCII)
-_SPACE_GROUPS_DECIMAL = re.compile(r"\d{1,3}( \d{3})+[.D]\d+", re.ASCII)
-_SPACE_GROUPS_COMMA_DECIMAL = re.compile(r"\d{1,3}( \d{3})+,\d+", re.ASCII)
+_ARABIC_DECIMAL = re.compile(r"\d+\ue000\d+", re.ASCII)
+_COMMA_GROUPS_DOT_DECIMAL = re.compile(r"[1-9]\d{0,2}(,\d{3})+\.\d+", re.ASCII)
+_DOT_GROUPS_COMMA_DECIMAL = re.compile(r"[1-9]\d{0,2}(\.\d{3})+,\d+", re.ASCII)
+_SPACE_GROUPS_DECIMAL = re.compile(r"[1-9]\d{0,2}( \d{3})+[.\ue000]\d+", re.ASCII)
+_SPACE_GROUPS_COMMA_DECIMAL = re.compile(r"[1-9]\d{0,2}( \d{3})+,\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,8 @@ def read_number(raw: object, *, kind: str | None, semicolon_file: bool = False) 
     if not isinstance(raw, str):
         return _fail(UNPARSEABLE, "value must be a number or a string")
 
+    if _DECIMAL_MARK in raw:
+        return _fail(UNPARSEABLE, "the value contains a private-use character")
     text = raw.translate(_DIGITS).strip()
     if not text:
         return _fail(MISSING, "value is empty")

@@ -61,7 +61,7 @@ def parse_period(raw: object) -> Period | None:
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, int):
-        raw = str(raw)
+        raw = str(raw) if 0 <= raw <= MAX_YEAR else ""
     if not isinstance(raw, str):
         return None
     text = unicodedata.normalize("NFKC", raw).translate(ARABIC_DIGITS).strip().upper()

@@ -9,6 +9,7 @@ point leaves at most a stray temp file, removed by the next publish.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -70,13 +71,17 @@ def publish(state_db: Path, target: Path, run_id: str, published_at: datetime) -
                     f"{_quote_literal(column_comment.strip())}"
                 )
         conn.execute(
-            f"create table {PUBLISHED_SCHEMA}.publish_info as "
-            "select ?::varchar as run_id, ?::timestamptz as published_at",
-            [run_id, published_at],
+            f"create table {PUBLISHED_SCHEMA}.publish_info as select ?::varchar as run_id, "
+            "?::timestamptz as published_at, ?::json as row_counts",
+            [run_id, published_at, json.dumps(counts, sort_keys=True)],
         )
         conn.execute(
             f"comment on table {PUBLISHED_SCHEMA}.publish_info is "
             "'The refresh that produced this file: every table here comes from this one run.'"
+        )
+        conn.execute(
+            f"comment on column {PUBLISHED_SCHEMA}.publish_info.row_counts is "
+            "'Rows per table at publish time: a reader can check it sees one whole publish.'"
         )
         conn.execute("detach state")
         conn.execute("checkpoint")

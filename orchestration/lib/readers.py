@@ -130,6 +130,12 @@ def read_json(text: str) -> ReadResult:
         document = json.loads(text, object_pairs_hook=_keep_pairs, parse_constant=_reject_constants)
     except (ValueError, RecursionError) as err:
         raise FileRejected("unreadable_file", f"not valid JSON: {err}") from None
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise FileRejected(
+            "unreadable_file", "the JSON contains an invalid \\u escape (a lone surrogate)"
+        ) from None
     defaults: dict[str, object] = {}
     result = ReadResult(rows=[])
     if isinstance(document, list):

@@ -1,5 +1,5 @@
 """A BI reader in a tight loop: open the warehouse read-only, read the run stamp and every
-table's row count in one connection, close, repeat until `stop` exists. Prints one JSON
+table's row count in one connection, with the counts the publish recorded, close, repeat until `stop` exists. Prints one JSON
 line per read: {"run": …, "counts": {…}} or {"error": …}."""
 
 import json
@@ -21,7 +21,9 @@ def main(warehouse: Path, stop: Path) -> None:
         try:
             conn = duckdb.connect(str(warehouse), read_only=True)
             try:
-                run = conn.execute("select run_id from marts.publish_info").fetchone()[0]
+                run, published = conn.execute(
+                    "select run_id, row_counts from marts.publish_info"
+                ).fetchone()
                 counts = {
                     t: conn.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in TABLES
                 }
@@ -30,10 +32,35 @@ def main(warehouse: Path, stop: Path) -> None:
                 ).fetchone()[0]
             finally:
                 conn.close()
-            print(json.dumps({"run": run, "counts": counts, "bad_rates": bad}), flush=True)
+            record = {
+                "run": run,
+                "counts": counts,
+                "published_counts": json.loads(published),
+                "bad_rates": bad,
+            }
+            print(json.dumps(record), flush=True)
         except Exception as error:  # every failure to read is what the test counts
             print(json.dumps({"error": f"{type(error).__name__}: {error}"}), flush=True)
 
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]), Path(sys.argv[2]))
+
+
+class BiReader:
+    """This loop in a process of its own. Its reads go to a file, not a pipe: a pipe
+    nobody drains fills up and would stall the reader."""
+
+    def __init__(self, warehouse: Path, folder: Path) -> None:
+        import subprocess
+
+        self.stop, self.log = folder / "stop-reader", folder / "reads.jsonl"
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, __file__, str(warehouse), str(self.stop)], stdout=out
+            )
+
+    def finish(self) -> list[dict]:
+        self.stop.touch()
+        self.process.wait(timeout=60)
+        return [json.loads(line) for line in self.log.read_text().splitlines()]

@@ -3,15 +3,15 @@ BI reader reads the warehouse in a tight loop. Every time, the published warehou
 previous one and opens read-only; the reader never fails; and the next uninterrupted
 refresh publishes marts identical, row for row, to a refresh that was never interrupted."""
 
-import json
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import (
+    REFRESH_COMMAND,
     REPO_ROOT,
+    cli_env,
     copy_samples,
     environment,
     published_tables,
@@ -19,9 +19,7 @@ from tests.conftest import (
     refresh,
     write_file,
 )
-
-DAGSTER = str(Path(sys.executable).with_name("dagster"))
-READER = Path(__file__).with_name("reader_loop.py")
+from tests.faults.reader_loop import BiReader
 
 # (how, where): "fail" points are inside the pipeline's code (DIGIMETRICS_KILL_AT), "log"
 # points are lines the run prints, at which the test kills the whole process group.
@@ -61,7 +59,7 @@ def killed_run(env: dict[str, str], how: str, where: str) -> str:
     """Start a headless refresh and kill it at the point; return what it printed."""
     env = {**env, **({"DIGIMETRICS_KILL_AT": where} if how == "fail" else {})}
     process = subprocess.Popen(
-        [DAGSTER, "job", "execute", "-m", "orchestration.definitions", "-j", "nightly_refresh"],
+        REFRESH_COMMAND,
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )  # fmt: skip
@@ -100,21 +98,14 @@ def _trial_file(number: int) -> str:
 def test_refresh_survives_sigkill_at_every_point(tmp_path: Path) -> None:
     landing, warehouse = tmp_path / "landing", tmp_path / "bi" / "digimetrics.duckdb"
     copy_samples(landing)
-    env = {
-        **os.environ,
-        "DIGIMETRICS_SOURCES_DIR": str(landing),
-        "DIGIMETRICS_WAREHOUSE": str(warehouse),
-    }
-    env.pop("DAGSTER_HOME", None)
+    env = cli_env(landing, warehouse)
     with environment(DIGIMETRICS_SOURCES_DIR=str(landing), DIGIMETRICS_WAREHOUSE=str(warehouse)):
         assert refresh().success
     tables = ("fct_online_dossier_rate", "submission_files", "data_quality_issues", "dim_period")
     baseline_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
     baseline_counts = {t: query(warehouse, f"select count(*) from marts.{t}")[0][0] for t in tables}
 
-    stop = tmp_path / "stop-reader"
-    reader = subprocess.Popen([sys.executable, str(READER), str(warehouse), str(stop)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    reader = BiReader(warehouse, tmp_path)
     try:
         for number, (how, where) in enumerate(KILL_POINTS):
             write_file(landing, f"VN-CT/trial_{number:02d}.csv", _trial_file(number))
@@ -124,15 +115,17 @@ def test_refresh_survives_sigkill_at_every_point(tmp_path: Path) -> None:
             DIGIMETRICS_SOURCES_DIR=str(landing), DIGIMETRICS_WAREHOUSE=str(warehouse)
         ):
             assert refresh().success
+        final_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
     finally:
-        stop.touch()
-        reads = [json.loads(line) for line in reader.communicate(timeout=60)[0].splitlines()]
+        reads = reader.finish()
 
     errors = [r["error"] for r in reads if "error" in r]
     assert errors == [], errors[:5]
     assert len(reads) > 100 and all(r["bad_rates"] == 0 for r in reads)
+    assert all(r["counts"] == r["published_counts"] for r in reads), "a read mixed two publishes"
     seen_runs = {r["run"] for r in reads}
-    assert len(seen_runs) == 2  # only the baseline and the final publish were ever visible
+    assert baseline_run in seen_runs
+    assert seen_runs <= {baseline_run, final_run}, "only whole, passed publishes are visible"
     assert not list(warehouse.parent.glob(".*.tmp")), "the last publish cleans up stray temp files"
 
     # the refresh that finally went through equals one that was never interrupted
@@ -151,6 +144,4 @@ def test_refresh_survives_sigkill_at_every_point(tmp_path: Path) -> None:
         )[0][0]
         == len(KILL_POINTS) + 1
     )
-    print(
-        f"kill points: {len(KILL_POINTS)}, reader iterations: {len(reads)}, reader errors: {len(errors)}"
-    )
+    print(f"kill points: {len(KILL_POINTS)}, reader reads: {len(reads)}, errors: {len(errors)}")

@@ -1,29 +1,22 @@
 """The headless command of contract section 1, and a blocking check that stops the publish."""
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT, copy_samples, query
-
-DAGSTER = str(Path(sys.executable).with_name("dagster"))
+from tests.conftest import REFRESH_COMMAND, REPO_ROOT, cli_env, copy_samples, query
 
 
-def run_cli(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, **env_overrides}
-    env.pop("DAGSTER_HOME", None)  # in-process, ephemeral instance, as on a bare machine
+def run_cli(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [DAGSTER, "job", "execute", "-m", "orchestration.definitions", "-j", "nightly_refresh"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        REFRESH_COMMAND, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: Path) -> None:
     landing, warehouse = tmp_path / "anywhere" / "landing", tmp_path / "elsewhere" / "wh.duckdb"
     copy_samples(landing)
-    env = {"DIGIMETRICS_SOURCES_DIR": str(landing), "DIGIMETRICS_WAREHOUSE": str(warehouse)}
+    env = cli_env(landing, warehouse)
 
     good = run_cli(env)
     assert good.returncode == 0, good.stderr[-3000:]
@@ -44,7 +37,7 @@ def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: P
     model.write_text(
         model.read_text().replace("then 100.0 * numerator_value", "then 200.0 * numerator_value")
     )
-    broken = run_cli({**env, "DIGIMETRICS_DBT_PROJECT_DIR": str(broken_project)})
+    broken = run_cli(cli_env(landing, warehouse, DIGIMETRICS_DBT_PROJECT_DIR=str(broken_project)))
 
     assert broken.returncode != 0
     output = broken.stdout + broken.stderr
