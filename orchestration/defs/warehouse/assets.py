@@ -14,8 +14,10 @@ from orchestration.lib.feedback import write_feedback
 from orchestration.lib.publish import publish
 
 # dbt keeps partial parsing state in its target folder; one fixed folder (rather than one
-# per invocation) lets every run reuse it. Runs never overlap (see dagster.yaml).
-DBT_TARGET_PATH = Path("target") / "run"
+# per invocation) lets every run reuse it. Runs of one warehouse never overlap (the writer
+# lock); DIGIMETRICS_DBT_TARGET_PATH separates processes that refresh different ones (the
+# parallel test workers).
+DBT_TARGET_PATH = Path(os.environ.get("DIGIMETRICS_DBT_TARGET_PATH") or Path("target") / "run")
 MART_TABLES = (
     "fct_online_dossier_rate",
     "fct_cashless_payment_share",
