@@ -22,7 +22,9 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 # parallel workers (pytest -n) refresh different warehouses at once: give each its own dbt
 # target folder, inherited by the refreshes they start in subprocesses
-os.environ["DIGIMETRICS_DBT_TARGET_PATH"] = f"target/run-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+os.environ["DIGIMETRICS_DBT_TARGET_PATH"] = (
+    f"target/run-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
 
 
 def write_file(root: Path, rel_path: str, content: str | bytes, encoding: str = "utf-8") -> Path:
