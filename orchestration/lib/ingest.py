@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.lib.faults import fail_point
-from orchestration.lib.landing import LandedFile, discover, sha256_of
+from orchestration.lib.landing import LandedFile, discover, sha256_of, sha256_of_bytes
 from orchestration.lib.parsing import PARSED_COLUMNS, parse_submission
 from orchestration.lib.rules import SEVERITY_BY_RULE, FileRejected, Finding
 
@@ -211,9 +211,3 @@ def _parse_one(
         [parsed.encoding, parsed.delimiter, parsed.submitted_at, parsed.row_count, sha],
     )
     return parsed.row_count
-
-
-def sha256_of_bytes(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()

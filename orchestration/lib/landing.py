@@ -60,3 +60,8 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
         while chunk := handle.read(chunk_size):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_of_bytes(data: bytes) -> str:
+    """The same identity as sha256_of, for bytes already read."""
+    return hashlib.sha256(data).hexdigest()
