@@ -1,0 +1,11 @@
+"""SIGKILL at the late kill points (the dbt marts and tests, the Great Expectations checks
+and the publish; the list is in kill_trials.py): each time the previous publish stays readable and whole, and the next
+refresh matches one that was never killed."""
+
+from pathlib import Path
+
+from tests.faults.kill_trials import KILL_POINTS, run_kill_trials
+
+
+def test_refresh_survives_sigkill_at_the_late_points(tmp_path: Path) -> None:
+    run_kill_trials(tmp_path, list(enumerate(KILL_POINTS))[11:20])
