@@ -42,6 +42,11 @@ test: install dbt-manifest
 ui: install dagster-home dbt-manifest
 	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
+# The national-scale benchmark (not part of `make test`): 1M and 10M observations, or
+# ROWS=1000000 for one scale. Landing zones are cached in benchmarks/cache/.
+bench: install dagster-home dbt-manifest
+	$(BIN)/python -m benchmarks.bench $(if $(ROWS),--rows $(ROWS))
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
