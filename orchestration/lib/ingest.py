@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -11,7 +17,7 @@ import pyarrow as pa
 
 from orchestration.lib.faults import fail_point
 from orchestration.lib.landing import LandedFile, discover, sha256_of, sha256_of_bytes
-from orchestration.lib.parsing import PARSED_COLUMNS, parse_submission
+from orchestration.lib.parsing import PARSED_COLUMNS, ParsedSubmission, parse_submission
 from orchestration.lib.rules import SEVERITY_BY_RULE, FileRejected, Finding
 
 
@@ -137,6 +143,19 @@ def _check_file(
         )
 
 
+# Below this many bytes pending, files are read in this process: starting worker
+# processes costs more than it saves.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _PendingFile:
+    sha: str
+    rel_path: str
+    submitter: str | None
+    file_format: str | None
+
+
 def parse_pending_files(
     conn: duckdb.DuckDBPyConnection,
     root: Path,
@@ -144,59 +163,97 @@ def parse_pending_files(
     known_submitters: set[str],
     max_bytes: int,
 ) -> ParseSummary:
-    """Parse every `pending` file of the ledger, one transaction per file."""
+    """Parse every `pending` file of the ledger, one transaction per file. Files are read
+    and parsed on every core; they are recorded here, one by one, in ledger order."""
     summary = ParseSummary()
-    pending = conn.execute(
-        "select file_sha256, file_path, submitter, format from raw.file_ledger "
-        "where ingest_status = 'pending' order by file_seq"
-    ).fetchall()
-    for sha, rel_path, submitter, file_format in pending:
-        path = root / rel_path
-        conn.execute("begin transaction")
-        try:
-            rows = _parse_one(conn, path, sha, rel_path, submitter, file_format,
-                              kinds, known_submitters, max_bytes)  # fmt: skip
-            summary.files_parsed += rows is not None
-            summary.files_rejected += rows is None
-            summary.rows_parsed += rows or 0
-            fail_point("parse.before_commit")
-            conn.execute("commit")
-            fail_point("parse.after_commit")
-        except BaseException:
-            conn.execute("rollback")
-            raise
+    pending = [
+        _PendingFile(*row)
+        for row in conn.execute(
+            "select file_sha256, file_path, submitter, format from raw.file_ledger "
+            "where ingest_status = 'pending' order by file_seq"
+        ).fetchall()
+    ]
+    read = partial(_read_one, root=root, kinds=kinds, known_submitters=known_submitters,
+                   max_bytes=max_bytes)  # fmt: skip
+    with _file_reader(root, pending) as read_all:
+        for file, outcome in zip(pending, read_all(read, pending), strict=True):
+            conn.execute("begin transaction")
+            try:
+                rows = _record(conn, file.sha, outcome)
+                summary.files_parsed += rows is not None
+                summary.files_rejected += rows is None
+                summary.rows_parsed += rows or 0
+                fail_point("parse.before_commit")
+                conn.execute("commit")
+                fail_point("parse.after_commit")
+            except BaseException:
+                conn.execute("rollback")
+                raise
     return summary
 
 
-def _parse_one(
-    conn: duckdb.DuckDBPyConnection, path: Path, sha: str, rel_path: str,
-    submitter: str | None, file_format: str | None, kinds: dict[str, str],
-    known_submitters: set[str], max_bytes: int,
-) -> int | None:  # fmt: skip
+@contextmanager
+def _file_reader(root: Path, pending: list[_PendingFile]) -> Iterator[Callable]:
+    """`map` in this process for a few small files, else over a pool of processes (one per
+    core) that returns outcomes in order."""
+    total = sum(_size(root / f.rel_path) for f in pending)
+    cores = os.cpu_count() or 1
+    if cores < 2 or len(pending) < 2 or total < PARALLEL_MIN_BYTES:
+        yield map
+        return
+    context = multiprocessing.get_context("spawn")  # never fork a process running Dagster
+    with ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context) as pool:
+        yield lambda function, items: pool.map(function, items, chunksize=4)
+
+
+def _size(path: Path) -> int:
     try:
-        _check_file(path, rel_path, submitter, file_format, known_submitters, max_bytes)
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_one(
+    file: _PendingFile, *, root: Path, kinds: dict[str, str], known_submitters: set[str],
+    max_bytes: int,
+) -> ParsedSubmission | FileRejected:  # fmt: skip
+    """Read and parse one file: its parsed rows, or why the whole file is rejected."""
+    path = root / file.rel_path
+    try:
+        _check_file(path, file.rel_path, file.submitter, file.file_format, known_submitters,
+                    max_bytes)  # fmt: skip
         data = path.read_bytes()
-        if sha256_of_bytes(data) != sha:
+        if sha256_of_bytes(data) != file.sha:
             raise FileRejected(
                 "unreadable_file",
                 "the file changed while it was being read; its new contents are read as a "
                 "new submission",
             )
-        parsed = parse_submission(data, file_format or "", kinds)
+        parsed = parse_submission(data, file.file_format or "", kinds)
         declared = parsed.declared_submitter
-        if declared is not None and declared.strip().upper() != (submitter or "").upper():
+        if declared is not None and declared.strip().upper() != (file.submitter or "").upper():
             raise FileRejected(
                 "submitter_mismatch",
-                f"the file declares submitter '{declared}' but lies in folder '{submitter}'",
+                f"the file declares submitter '{declared}' but lies in folder '{file.submitter}'",
             )
     except FileRejected as rejection:
-        _add_file_findings(conn, sha, [Finding(rejection.rule, rejection.message)])
+        return rejection
+    return parsed
+
+
+def _record(
+    conn: duckdb.DuckDBPyConnection, sha: str, outcome: ParsedSubmission | FileRejected
+) -> int | None:
+    """Store one file's outcome; the number of rows parsed, or None when it was rejected."""
+    if isinstance(outcome, FileRejected):
+        _add_file_findings(conn, sha, [Finding(outcome.rule, outcome.message)])
         conn.execute(
             "update raw.file_ledger set ingest_status = 'rejected', rows_total = 0 "
             "where file_sha256 = ? and ingest_status = 'pending'",
             [sha],
         )
         return None
+    parsed = outcome
     batch = pa.table({"file_sha256": [sha] * parsed.row_count,
                       **{c: parsed.columns[c] for c in PARSED_COLUMNS}})  # fmt: skip
     conn.register("parsed_batch", batch)

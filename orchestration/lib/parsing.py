@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from orchestration.lib.decoding import LEGACY_ENCODINGS, decode_submission
 from orchestration.lib.names import loose_key, name_key
@@ -53,40 +55,67 @@ def _slug(value: str | None) -> str | None:
     return "_".join(text.replace("-", " ").split())
 
 
-def _parse_row(row: RawRow, kinds: dict[str, str], semicolon: bool) -> dict[str, object]:
-    f = row.fields
-    region_raw = _text(f.get("region"))
-    period_raw = f.get("period")
-    metric = _slug(_text(f.get("metric")))
-    unit = _slug(_text(f.get("unit")))
-    period = parse_period(period_raw)
-    reading = read_number(f.get("value"), kind=kinds.get(metric or ""), semicolon_file=semicolon)
-    key = name_key(region_raw) if region_raw and region_raw.strip() else None
-    return {
-        "row_number": row.row_number,
-        "region_raw": region_raw,
-        "period_raw": _text(period_raw),
-        "metric_raw": _text(f.get("metric")),
-        "value_raw": _text(f.get("value")),
-        "sector_raw": _text(f.get("sector")),
-        "unit_raw": _text(f.get("unit")),
-        "note": _text(f.get("note")),
-        "region_key": key,
-        "loose_region_key": loose_key(key) if key else None,
-        "period": period.label if period else None,
-        "period_type": period.period_type if period else None,
-        "period_start": period.start if period else None,
-        "period_end": period.end if period else None,
-        "metric": metric,
-        "sector": _slug(_text(f.get("sector"))) or "all",
-        "unit": UNIT_SPELLINGS.get(unit or "", unit),
-        "value": reading.value,
-        "value_error": reading.error,
-        "value_detail": reading.detail or None,
-        "percent_sign": reading.percent_sign,
-        "row_problem": row.problem,
-        "raw_record": row.raw_record,
-    }
+class _Memo(dict):
+    """A pure one-argument field reader, remembered per file: a province repeats the same
+    region names, periods, metric codes and many values thousands of times in one file.
+    Non-text keys carry their type, so the JSON values 1, 1.0 and true stay apart;
+    unhashable values (a JSON object as a value) are read every time."""
+
+    def __init__(self, read: Callable[[object], object]) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, key: object) -> object:
+        value = self[key] = self.read(key if type(key) is not tuple else key[1])
+        return value
+
+    def __call__(self, raw: object) -> object:
+        try:
+            return self[raw if type(raw) is str or raw is None else (type(raw), raw)]
+        except TypeError:
+            return self.read(raw)
+
+
+def _region_keys(region_raw: str | None) -> tuple[str | None, str | None]:
+    if not region_raw or not region_raw.strip():
+        return None, None
+    key = name_key(region_raw)
+    return key, loose_key(key) if key else None
+
+
+class _FieldReaders:
+    """Every field's reader for one file, each memoized."""
+
+    def __init__(self, kinds: dict[str, str], semicolon: bool) -> None:
+        self.slug = _Memo(lambda raw: _slug(_text(raw)))
+        self.region = _Memo(lambda raw: _region_keys(_text(raw)))
+        self.period = _Memo(parse_period)
+        self.numbers = {
+            kind: _Memo(partial(read_number, kind=kind, semicolon_file=semicolon))
+            for kind in {*kinds.values(), None}
+        }
+        self.kinds = kinds
+
+    def row(self, row: RawRow) -> tuple[object, ...]:
+        """The row's values in the order of PARSED_COLUMNS."""
+        f = row.fields
+        region, period_raw, metric_raw = f.get("region"), f.get("period"), f.get("metric")
+        value_raw, unit_raw, sector_raw = f.get("value"), f.get("unit"), f.get("sector")
+        metric = self.slug(metric_raw)
+        unit = self.slug(unit_raw)
+        period = self.period(period_raw)
+        reading = self.numbers[self.kinds.get(metric or "")](value_raw)
+        key, loose = self.region(region)
+        return (
+            row.row_number, _text(region), _text(period_raw), _text(metric_raw),
+            _text(value_raw), _text(sector_raw), _text(unit_raw), _text(f.get("note")),
+            key, loose,
+            *((period.label, period.period_type, period.start, period.end)
+              if period else (None, None, None, None)),
+            metric, self.slug(sector_raw) or "all", UNIT_SPELLINGS.get(unit or "", unit),
+            reading.value, reading.error, reading.detail or None, reading.percent_sign,
+            row.problem, row.raw_record,
+        )  # fmt: skip
 
 
 def parse_submission(data: bytes, file_format: str, kinds: dict[str, str]) -> ParsedSubmission:
@@ -99,10 +128,11 @@ def parse_submission(data: bytes, file_format: str, kinds: dict[str, str]) -> Pa
     text, encoding = decode_submission(data)
     result = read_csv(text) if file_format == "csv" else read_json(text)
     semicolon = result.delimiter == ";"
-    columns: dict[str, list[object]] = {c: [] for c in PARSED_COLUMNS}
-    for row in result.rows:
-        for name, value in _parse_row(row, kinds, semicolon).items():
-            columns[name].append(value)
+    readers = _FieldReaders(kinds, semicolon)
+    values = zip(*map(readers.row, result.rows), strict=True) if result.rows else ()
+    columns = {name: list(column) for name, column in zip(PARSED_COLUMNS, values, strict=True)}
+    if not columns:
+        columns = {name: [] for name in PARSED_COLUMNS}
     findings = []
     if encoding in LEGACY_ENCODINGS:
         findings.append(

@@ -63,3 +63,7 @@ class FileRejected(Exception):
         super().__init__(message)
         self.rule = rule
         self.message = message
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Pickle as (rule, message): rejections travel back from parsing processes."""
+        return FileRejected, (self.rule, self.message)

@@ -1,0 +1,52 @@
+"""Parsing over a pool of processes (large landing zones) stores exactly what parsing in
+one process stores: the same rows, findings and statuses, recorded in ledger order."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib import ingest, state
+from orchestration.lib.reference import load_metrics, load_registry
+from tests.conftest import REPO_ROOT, copy_samples
+
+TABLES = {
+    "raw.parsed_observations": "select * exclude (raw_record), raw_record",
+    "raw.file_issues": "select *",
+    "raw.file_ledger": "select * exclude (first_seen_at)",
+}
+
+
+def _ingest(landing: Path, state_db: Path) -> tuple[ingest.ParseSummary, dict[str, list]]:
+    reference = REPO_ROOT / "sources" / "reference"
+    kinds = {m["metric_code"]: m["kind"] for m in load_metrics(reference)}
+    submitters = {str(r["region_code"]) for r in load_registry(reference).regions}
+    with state.connect(state_db) as conn:
+        ingest.record_landed_files(conn, landing, datetime(2026, 1, 1))
+        summary = ingest.parse_pending_files(conn, landing, kinds, submitters, 2_500)
+        stored = {
+            table: sorted(conn.execute(f"{select} from {table}").fetchall(), key=repr)
+            for table, select in TABLES.items()
+        }
+    return summary, stored
+
+
+def test_a_pool_of_processes_stores_what_one_process_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing = tmp_path / "landing"
+    copy_samples(landing)  # includes rejected files, and one over the 2,500-byte limit below
+    serial_summary, serial = _ingest(landing, tmp_path / "serial.duckdb")
+    assert serial_summary.files_rejected >= 5 and serial_summary.rows_parsed > 100
+
+    started = []
+    real_pool = ingest.ProcessPoolExecutor
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(
+        ingest, "ProcessPoolExecutor", lambda **kw: started.append(kw) or real_pool(**kw)
+    )
+    pooled_summary, pooled = _ingest(landing, tmp_path / "pooled.duckdb")
+
+    assert started, "the pool was used"
+    assert pooled_summary == serial_summary
+    assert pooled == serial
