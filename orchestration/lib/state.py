@@ -50,6 +50,27 @@ create table if not exists raw.parsed_observations (
     row_problem varchar,
     raw_record varchar
 );
+create table if not exists raw.row_issues (
+    file_sha256 varchar not null,
+    row_number integer not null,
+    rule varchar not null,
+    severity varchar not null,
+    field varchar,
+    raw_value varchar,
+    message varchar not null
+);
+create table if not exists raw.validated_observations (
+    file_sha256 varchar not null,
+    row_number integer not null,
+    submitter varchar, region_code varchar,
+    period varchar, period_type varchar, period_start date, period_end date,
+    metric varchar, kind varchar, sector varchar,
+    value double, value_raw varchar, unit varchar, note varchar
+);
+-- the files whose rows are in row_issues and validated_observations, and what they were
+-- validated against (see validation.py)
+create table if not exists raw.validated_files (file_sha256 varchar not null);
+create table if not exists raw.validation_basis (basis varchar not null);
 create table if not exists raw.regions (
     region_code varchar, name varchar, name_local varchar, level varchar, parent_code varchar,
     country_code varchar, valid_from date, valid_to date, successor_code varchar,

@@ -1,7 +1,16 @@
-"""Applying the bulk row rules (validation.sql) to everything parsed so far."""
+"""Applying the bulk row rules (validation.sql) to the parsed files that need it.
+
+Row rules look at one file at a time, against the registry, the metric catalog and
+today's date. So a file is validated once, when it is new; every file is validated again
+when any of those (or the rules themselves) changed since the last validation: the
+"basis", a digest stored in raw.validation_basis. A nightly refresh therefore revalidates
+everything once a day (today's date changed) and a refresh for one new file validates one
+file.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from pathlib import Path
@@ -11,22 +20,52 @@ import duckdb
 from orchestration.lib.faults import fail_point
 
 _SQL = (Path(__file__).with_name("validation.sql")).read_text(encoding="utf-8")
+_REFERENCE_DIGEST = """
+select md5(coalesce(string_agg(line, chr(10) order by line), ''))
+from (
+    select 'region ' || r::varchar as line from raw.regions r
+    union all select 'name ' || n::varchar from raw.region_names n
+    union all select 'ancestor ' || a::varchar from raw.region_ancestors a
+    union all select 'metric ' || m::varchar from raw.metrics m
+)
+"""
+
+
+def validation_basis(conn: duckdb.DuckDBPyConnection, today: date) -> str:
+    """A digest of everything a row's outcome depends on besides its own file."""
+    reference = conn.execute(_REFERENCE_DIGEST).fetchone()[0]
+    return hashlib.sha256(f"{_SQL}\n{reference}\n{today.isoformat()}".encode()).hexdigest()
 
 
 def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[str, int]:
-    """Rebuild raw.validated_observations and raw.row_issues; return row counts."""
+    """Bring raw.validated_observations and raw.row_issues up to date; return row counts
+    (of everything validated so far) and how many files were validated in this run."""
+    basis = validation_basis(conn, today)
+    stored = conn.execute("select basis from raw.validation_basis").fetchone()
+    everything = stored is None or stored[0] != basis
     conn.execute("begin transaction")
     try:
+        conn.execute(
+            "create or replace temp table to_validate as "
+            "select file_sha256 from raw.file_ledger where ingest_status = 'parsed' "
+            "and ($everything or file_sha256 not in (select file_sha256 from raw.validated_files))",
+            {"everything": everything},
+        )
+        if everything:
+            conn.execute("delete from raw.validated_files")
         for statement in _statements(_SQL):
             if "$today" in statement:
                 conn.execute(statement, {"today": today})
             else:
                 conn.execute(statement)
+        conn.execute("delete from raw.validation_basis")
+        conn.execute("insert into raw.validation_basis values (?)", [basis])
         fail_point("validate.before_commit")
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
+    files = conn.execute("select count(*) from to_validate").fetchone()[0]
     accepted = conn.execute("select count(*) from raw.validated_observations").fetchone()[0]
     rejected = conn.execute(
         "select count(distinct (file_sha256, row_number)) from raw.row_issues "
@@ -35,7 +74,13 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
     warnings = conn.execute(
         "select count(*) from raw.row_issues where severity = 'warning'"
     ).fetchone()[0]
-    return {"accepted_rows": accepted, "rejected_rows": rejected, "row_warnings": warnings}
+    return {
+        "files_validated": files,
+        "revalidated_everything": int(everything),
+        "accepted_rows": accepted,
+        "rejected_rows": rejected,
+        "row_warnings": warnings,
+    }
 
 
 def _statements(sql: str) -> list[str]:

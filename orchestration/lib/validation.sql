@@ -1,13 +1,16 @@
 -- Row rules of contract section 5 that need the registry, the catalog, the calendar or
--- other rows of the same file. Recomputed in full each run, in bulk, so a registry change
--- (a new commune, a corrected validity date) applies to every submission ever received.
+-- other rows of the same file, applied in bulk to the files in temp table `to_validate`
+-- (validation.py chooses them: every parsed file when the registry, the catalog, today's
+-- date or these rules changed, so such a change reaches every submission ever received;
+-- else only the files parsed since). A file's rows never depend on another file's here.
 -- Parameters: $today (date in DIGIMETRICS_TIMEZONE).
 
 create or replace temp table obs as
 select p.*, l.submitter, m.kind, m.metric_code is not null as metric_known
 from raw.parsed_observations p
 join raw.file_ledger l on l.file_sha256 = p.file_sha256 and l.ingest_status = 'parsed'
-left join raw.metrics m on m.metric_code = p.metric;
+left join raw.metrics m on m.metric_code = p.metric
+where p.file_sha256 in (select file_sha256 from to_validate);
 
 -- each distinct (name, period) is resolved once
 create or replace temp table region_resolution as
@@ -193,7 +196,9 @@ select *,
 from passing
 window w as (partition by file_sha256, region_code, period, metric, sector);
 
-create or replace table raw.row_issues as
+delete from raw.row_issues where file_sha256 in (select file_sha256 from to_validate);
+
+insert into raw.row_issues
 select f.file_sha256, f.row_number, f.rule,
     case when f.rule = 'duplicate_identical' then 'warning' else 'row_rejected' end as severity,
     f.field, f.raw_value,
@@ -213,9 +218,16 @@ from (
     from duplicate_groups where distinct_values = 1 and copy_number > 1
 ) f;
 
-create or replace table raw.validated_observations as
+delete from raw.validated_observations
+where file_sha256 in (select file_sha256 from to_validate);
+
+insert into raw.validated_observations
 select file_sha256, row_number, upper(submitter) as submitter, region_code, period,
     period_type, period_start, period_end, metric, kind, sector,
     value_std as value, value_raw, unit, note
 from duplicate_groups
 where distinct_values = 1 and copy_number = 1;
+
+insert into raw.validated_files
+select file_sha256 from to_validate
+where file_sha256 not in (select file_sha256 from raw.validated_files);
