@@ -67,9 +67,10 @@ create table if not exists raw.validated_observations (
     metric varchar, kind varchar, sector varchar,
     value double, value_raw varchar, unit varchar, note varchar
 );
--- the files whose rows are in row_issues and validated_observations, and what they were
--- validated against (see validation.py)
+-- the files whose rows are in row_issues and validated_observations, those the last
+-- validation (re)wrote, and what they were validated against (see validation.py)
 create table if not exists raw.validated_files (file_sha256 varchar not null);
+create table if not exists raw.validation_batch (file_sha256 varchar not null);
 create table if not exists raw.validation_basis (basis varchar not null);
 create table if not exists raw.regions (
     region_code varchar, name varchar, name_local varchar, level varchar, parent_code varchar,

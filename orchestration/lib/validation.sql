@@ -231,3 +231,7 @@ where distinct_values = 1 and copy_number = 1;
 insert into raw.validated_files
 select file_sha256 from to_validate
 where file_sha256 not in (select file_sha256 from raw.validated_files);
+
+delete from raw.validation_batch;
+
+insert into raw.validation_batch select file_sha256 from to_validate;
