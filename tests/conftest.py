@@ -27,6 +27,28 @@ os.environ["DIGIMETRICS_DBT_TARGET_PATH"] = (
 )
 
 
+# The slowest files first: with `pytest -n 2 --dist loadfile`, xdist hands each next file
+# to whichever worker is free, so starting with the longest keeps both busy to the end.
+SLOWEST_FIRST = (
+    "tests/faults/test_kill_points_late.py",
+    "tests/faults/test_kill_points_early.py",
+    "tests/faults/test_concurrency_and_readers.py",
+    "tests/e2e/",
+    "tests/corpus/",
+    "tests/integration/",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (n for n, prefix in enumerate(SLOWEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(SLOWEST_FIRST),
+        )
+
+    items.sort(key=rank)
+
+
 def write_file(root: Path, rel_path: str, content: str | bytes, encoding: str = "utf-8") -> Path:
     """Write a submission; `encoding` may be utf-8-sig, utf-16-le-bom, utf-16-be-bom, cp1251…"""
     path = root / rel_path
