@@ -37,7 +37,7 @@ run: install dagster-home dbt-manifest
 	@$(BIN)/python -m orchestration.report
 
 test: install dbt-manifest
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 ui: install dagster-home dbt-manifest
 	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)

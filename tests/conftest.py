@@ -27,8 +27,11 @@ os.environ["DIGIMETRICS_DBT_TARGET_PATH"] = (
 )
 
 
-# The slowest files first: with `pytest -n 2 --dist loadfile`, xdist hands each next file
-# to whichever worker is free, so starting with the longest keeps both busy to the end.
+# The slowest files first: with `pytest -n 2 --dist loadfile --no-loadscope-reorder` (make
+# test), xdist gives each worker two files to start with (1st and 3rd to one, 2nd and 4th
+# to the other) and then each next file to whichever worker is free; starting with the
+# longest keeps both busy to the end. (Without --no-loadscope-reorder xdist puts files with
+# many tests first, and the two one-test kill trials last, often on the same worker.)
 SLOWEST_FIRST = (
     "tests/faults/test_kill_points_late.py",
     "tests/faults/test_kill_points_early.py",
