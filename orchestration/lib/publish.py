@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.faults import fail_point
+from orchestration.lib.settings import duckdb_memory_limit
 
 PUBLISHED_SCHEMA = "marts"
 
@@ -44,7 +45,7 @@ def publish(state_db: Path, target: Path, run_id: str, published_at: datetime) -
         stale.unlink()
     temp = target.with_name(f".{target.name}.{run_id}.tmp")
     counts: dict[str, int] = {}
-    conn = duckdb.connect(str(temp))
+    conn = duckdb.connect(str(temp), config={"memory_limit": duckdb_memory_limit()})
     try:
         # the path comes from configuration, not from a submission; ATTACH takes no parameters
         conn.execute(f"attach {_quote_literal(str(state_db))} as state (read_only)")

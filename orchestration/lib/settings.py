@@ -10,6 +10,12 @@ from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"  # also the default in dbt_project/profiles.yml
+
+
+def duckdb_memory_limit() -> str:
+    """How much memory one DuckDB connection of the pipeline may use before it spills."""
+    return os.environ.get("DIGIMETRICS_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
 def _path(variable: str, default: str) -> Path:

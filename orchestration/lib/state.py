@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.settings import duckdb_memory_limit
+
 DDL = """
 create schema if not exists raw;
 create table if not exists raw.file_ledger (
@@ -93,7 +95,9 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     """Open the state file, creating it and the raw schema when needed."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path), read_only=read_only)
+    conn = duckdb.connect(
+        str(path), read_only=read_only, config={"memory_limit": duckdb_memory_limit()}
+    )
     try:
         if not read_only:
             conn.execute(DDL)
