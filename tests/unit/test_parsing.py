@@ -339,7 +339,7 @@ def test_json_non_object_observation_is_a_row_problem():
         (b"[]", "json", "empty_file"),
         (b"region,period,metric\nVN-36,2024,population\n", "csv", "missing_columns"),
         (b'{"period": "2024"}', "json", "missing_columns"),
-        (gzip.compress(b"region,period,metric,value\n"), "csv", "unreadable_file"),
+        (gzip.compress(b"region,period,metric,value\n", mtime=0), "csv", "unreadable_file"),
         (b"\x00\x01\x02", "csv", "unreadable_file"),
         ("Müller".encode("latin-1"), "csv", "unreadable_file"),
         (b"not json", "json", "unreadable_file"),
