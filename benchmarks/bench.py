@@ -48,20 +48,26 @@ REFRESH = [
 QUERY_RUNS = 50
 
 # Five questions a BI user asks; parameters are bound, never pasted in.
-_RATES_OVER_TIME = """
-    select period, indicator, 100.0 * sum(numerator) / nullif(sum(denominator), 0) as rate_pct
-    from (
+_ALL_FACTS = """
+    with facts as (
         select 'online_dossier_rate' as indicator, * from marts.fct_online_dossier_rate
         union all
         select 'cashless_payment_share', * from marts.fct_cashless_payment_share
         union all
         select 'ehealth_record_coverage', * from marts.fct_ehealth_record_coverage
-    ) as facts
+    )
+"""
+_RATES_OVER_TIME = (
+    _ALL_FACTS
+    + """
+    select period, indicator, 100.0 * sum(numerator) / nullif(sum(denominator), 0) as rate_pct
+    from facts
     where region_code = $region and period_type = 'month'
       and period_start >= $since
     group by period, indicator
     order by period, indicator
 """
+)
 _PROVINCE_RANKING = """
     select f.region_code, r.name,
         100.0 * sum(f.numerator) / nullif(sum(f.denominator), 0) as rate_pct,
@@ -73,19 +79,16 @@ _PROVINCE_RANKING = """
     group by f.region_code, r.name
     order by rank
 """
-_COUNTRY_RATES = """
+_COUNTRY_RATES = (
+    _ALL_FACTS
+    + """
     select indicator, 100.0 * sum(numerator) / nullif(sum(denominator), 0) as rate_pct
-    from (
-        select 'online_dossier_rate' as indicator, * from marts.fct_online_dossier_rate
-        union all
-        select 'cashless_payment_share', * from marts.fct_cashless_payment_share
-        union all
-        select 'ehealth_record_coverage', * from marts.fct_ehealth_record_coverage
-    ) as facts
+    from facts
     join marts.dim_region as r using (region_code)
     where r.country_code = $country and r.level = 'province' and facts.period = $period
     group by indicator
 """
+)
 _ISSUES_PER_SUBMITTER = """
     select submitter, rule, severity, count(*) as issues
     from marts.data_quality_issues
