@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ class ParseSummary:
     files_parsed: int = 0
     files_rejected: int = 0
     rows_parsed: int = 0
+    processes: int = 1  # that read and parsed the files
 
 
 def record_landed_files(
@@ -143,9 +145,13 @@ def _check_file(
         )
 
 
-# Below this many bytes pending, files are read in this process: starting worker
-# processes costs more than it saves.
+# Below this many bytes pending (DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES), files are read in
+# this process: starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+
+
+def _parallel_min_bytes() -> int:
+    return int(os.environ.get("DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES") or PARALLEL_MIN_BYTES)
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,7 @@ def parse_pending_files(
     ]
     read = partial(_read_one, root=root, kinds=kinds, known_submitters=known_submitters,
                    max_bytes=max_bytes)  # fmt: skip
-    with _file_reader(root, pending) as read_all:
+    with _file_reader(root, pending) as (read_all, summary.processes):
         for file, outcome in zip(pending, read_all(read, pending), strict=True):
             conn.execute("begin transaction")
             try:
@@ -193,17 +199,23 @@ def parse_pending_files(
 
 
 @contextmanager
-def _file_reader(root: Path, pending: list[_PendingFile]) -> Iterator[Callable]:
+def _file_reader(root: Path, pending: list[_PendingFile]) -> Iterator[tuple[Callable, int]]:
     """`map` in this process for a few small files, else over a pool of processes (one per
-    core) that returns outcomes in order."""
+    core) that returns outcomes in order; and how many processes read."""
     total = sum(_size(root / f.rel_path) for f in pending)
     cores = os.cpu_count() or 1
-    if cores < 2 or len(pending) < 2 or total < PARALLEL_MIN_BYTES:
-        yield map
+    if cores < 2 or len(pending) < 2 or total < _parallel_min_bytes():
+        yield map, 1
         return
     context = multiprocessing.get_context("spawn")  # never fork a process running Dagster
-    with ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context) as pool:
-        yield lambda function, items: pool.map(function, items, chunksize=4)
+    # workers import this module by name: the dagster CLI loads the project from its
+    # working directory without leaving that on sys.path, which workers inherit
+    project_root = str(Path(__file__).resolve().parents[2])
+    if project_root not in sys.path:
+        sys.path.append(project_root)
+    workers = min(cores, 4)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield (lambda function, items: pool.map(function, items, chunksize=4)), workers
 
 
 def _size(path: Path) -> int:

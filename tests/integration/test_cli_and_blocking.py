@@ -1,5 +1,6 @@
 """The headless command of contract section 1, and a blocking check that stops the publish."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,10 +17,12 @@ def run_cli(env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: Path) -> None:
     landing, warehouse = tmp_path / "anywhere" / "landing", tmp_path / "elsewhere" / "wh.duckdb"
     copy_samples(landing)
-    env = cli_env(landing, warehouse)
+    # files are parsed by a pool of worker processes, as for a large landing zone
+    env = cli_env(landing, warehouse, DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES="1")
 
     good = run_cli(env)
     assert good.returncode == 0, good.stderr[-3000:]
+    assert re.search(r"parsed \d+ files .* on 2 process\(es\)", good.stderr + good.stdout)
     good_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
     good_facts = query(warehouse, "select * from marts.fct_online_dossier_rate order by all")
     assert len(good_facts) > 20

@@ -41,12 +41,14 @@ def test_a_pool_of_processes_stores_what_one_process_stores(
 
     started = []
     real_pool = ingest.ProcessPoolExecutor
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv("DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES", "1")
     monkeypatch.setattr(
         ingest, "ProcessPoolExecutor", lambda **kw: started.append(kw) or real_pool(**kw)
     )
     pooled_summary, pooled = _ingest(landing, tmp_path / "pooled.duckdb")
 
     assert started, "the pool was used"
+    assert (serial_summary.processes, pooled_summary.processes) == (1, 2)
+    serial_summary.processes = pooled_summary.processes
     assert pooled_summary == serial_summary
     assert pooled == serial

@@ -92,7 +92,7 @@ def parsed_observations(context: dg.AssetExecutionContext, warehouse: WarehouseR
         )
     context.log.info(
         f"parsed {summary.files_parsed} files ({summary.rows_parsed} rows), "
-        f"rejected {summary.files_rejected}"
+        f"rejected {summary.files_rejected}, on {summary.processes} process(es)"
     )
     yield dg.MaterializeResult(
         asset_key=["ingestion", "parsed_observations"], metadata=vars(summary)
