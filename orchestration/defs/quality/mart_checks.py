@@ -30,14 +30,17 @@ def _spec(table: str) -> dg.AssetCheckSpec:
 # The rows of each mart the suites read. A fact is read where the last validation touched
 # its region and period (everything after a full revalidation, i.e. at least nightly; the
 # keys of one file after it lands); dbt's own tests cover every row on every run.
-SCOPE = {
-    "fact": """
-        (region_code, period) in (
+# suite -> (the rows it reads, the key that keeps a slice's groups whole)
+SCOPE_BY_SUITE = {
+    "indicator_fact": (
+        """(region_code, period) in (
             select distinct region_code, period from raw.validated_observations
             where file_sha256 in (select file_sha256 from raw.validation_batch)
         )""",
-    "submission_files": "true",
-    "data_quality_issues": "true",
+        "region_code",
+    ),
+    "submission_files": ("true", "file_sha256"),
+    "data_quality_issues": ("true", "file_sha256"),
 }
 MAX_ROWS_PER_FRAME = 500_000
 
@@ -54,9 +57,8 @@ def mart_expectations(warehouse: WarehouseResource):
             r[0] for r in conn.execute("select region_code from marts.dim_region").fetchall()
         ]
         for table, suite in SUITE_BY_MART.items():
-            scope = SCOPE.get(table, SCOPE["fact"])
+            scope, key = SCOPE_BY_SUITE[suite]
             query = f"select * from marts.{table} where {scope}"
-            key = "region_code" if scope == SCOPE["fact"] else "file_sha256"
             rows, evaluated, failed, success = 0, 0, [], True
             for result in in_slices(conn, query, key, MAX_ROWS_PER_FRAME):
                 frame = result.df()
