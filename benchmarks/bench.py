@@ -105,8 +105,8 @@ _FILE_STATUSES = """
 """
 
 
-def bi_queries(rows: int) -> dict[str, tuple[str, dict[str, object]]]:
-    del rows  # the same questions at every scale
+def bi_queries() -> dict[str, tuple[str, dict[str, object]]]:
+    """The same questions at every scale."""
     return {
         "province_rates_36_months": (
             _RATES_OVER_TIME,
@@ -205,7 +205,7 @@ def time_queries(warehouse: Path, runs: int = QUERY_RUNS) -> dict[str, dict[str,
     conn = duckdb.connect(str(warehouse), read_only=True)
     try:
         figures = {}
-        for name, (sql, params) in bi_queries(0).items():
+        for name, (sql, params) in bi_queries().items():
             conn.execute(sql, params).fetchall()  # warm-up, as a dashboard's first paint
             times = []
             for _ in range(runs):
