@@ -2,7 +2,7 @@
 {% macro indicator_fact(indicator) %}
 with indicator_rates as (
     select * from {{ ref('int_indicator_rates') }}
-    where indicator = '{{ indicator }}' and rate_pct is not null
+    where indicator = '{{ indicator }}' and rate_pct is not null and {{ is_pending_key() }}
 )
 
 select

@@ -53,6 +53,12 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
         )
         if everything:
             conn.execute("delete from raw.validated_files")
+            # every row may have changed: the models rebuild from scratch, not by key
+            conn.execute("delete from raw.pending_model_keys")
+            conn.execute(
+                "insert into raw.pending_model_rebuild values (?)",
+                ["every file was validated again (registry, catalog, rules or date changed)"],
+            )
         for statement in _statements(_SQL):
             if "$today" in statement:
                 conn.execute(statement, {"today": today})
@@ -74,12 +80,16 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
     warnings = conn.execute(
         "select count(*) from raw.row_issues where severity = 'warning'"
     ).fetchone()[0]
+    pending = conn.execute(
+        "select count(*) from (select distinct region_code, period from raw.pending_model_keys)"
+    ).fetchone()[0]
     return {
         "files_validated": files,
         "revalidated_everything": int(everything),
         "accepted_rows": accepted,
         "rejected_rows": rejected,
         "row_warnings": warnings,
+        "pending_model_keys": pending,
     }
 
 

@@ -228,6 +228,11 @@ select file_sha256, row_number, upper(submitter) as submitter, region_code, peri
 from duplicate_groups
 where distinct_values = 1 and copy_number = 1;
 
+-- the keys whose facts must be rebuilt: those of the observations accepted just now
+insert into raw.pending_model_keys
+select distinct region_code, period from duplicate_groups
+where distinct_values = 1 and copy_number = 1;
+
 insert into raw.validated_files
 select file_sha256 from to_validate
 where file_sha256 not in (select file_sha256 from raw.validated_files);

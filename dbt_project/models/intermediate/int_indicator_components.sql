@@ -2,7 +2,7 @@
 -- per region, period and sector, with where each came from.
 with current_observations as (
     select * from {{ ref('int_observations_resolved') }}
-    where is_current
+    where is_current and {{ is_pending_key() }}
 ),
 
 indicator_metrics as (

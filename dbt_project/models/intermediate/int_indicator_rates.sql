@@ -4,6 +4,7 @@
 -- counts' rate is flagged.
 with components as (
     select * from {{ ref('int_indicator_components') }}
+    where {{ is_pending_key() }}
 ),
 
 checked as (

@@ -4,6 +4,7 @@
 -- the order in which files were first seen breaks ties.
 with observations as (
     select * from {{ ref('stg_landing__observations') }}
+    where {{ is_pending_key() }}
 ),
 
 submitted_files as (

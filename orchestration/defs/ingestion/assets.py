@@ -121,6 +121,15 @@ def parsed_observations(context: dg.AssetExecutionContext, warehouse: WarehouseR
             group_name="ingestion",
             kinds={"duckdb"},
         ),
+        dg.AssetSpec(
+            ["ingestion", "pending_model_keys"],
+            deps=[["ingestion", "parsed_observations"]],
+            description="The (region, period) keys whose observations changed since the "
+            "models' last complete build, for the incremental models to rebuild "
+            "(raw.pending_model_keys).",
+            group_name="ingestion",
+            kinds={"duckdb"},
+        ),
     ]
 )
 def validated_observations(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -137,4 +146,8 @@ def validated_observations(context: dg.AssetExecutionContext, warehouse: Warehou
     yield dg.MaterializeResult(
         asset_key=["ingestion", "row_issues"],
         metadata={"rejected_rows": counts["rejected_rows"], "warnings": counts["row_warnings"]},
+    )
+    yield dg.MaterializeResult(
+        asset_key=["ingestion", "pending_model_keys"],
+        metadata={"pending_keys": counts["pending_model_keys"]},
     )

@@ -9,8 +9,10 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.warehouse.project import dbt_project
+from orchestration.defs.warehouse.project import DBT_PROJECT_DIR, dbt_project
+from orchestration.lib.faults import fail_point
 from orchestration.lib.feedback import write_feedback
+from orchestration.lib.model_refresh import mark_built, models_digest, plan_refresh
 from orchestration.lib.publish import publish
 
 # dbt keeps partial parsing state in its target folder; one fixed folder (rather than one
@@ -56,9 +58,21 @@ def mart_key(table: str) -> dg.AssetKey:
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    """One `dbt build` (models and their tests) over the pipeline's state file."""
+    """One `dbt build` (models and their tests) over the pipeline's state file: the large
+    models rebuild only the (region, period) keys that changed, unless a full rebuild is
+    due (see model_refresh.py)."""
     os.environ["DIGIMETRICS_STATE_DB"] = str(warehouse.settings().state_db)
-    yield from dbt.cli(["build"], context=context, target_path=DBT_TARGET_PATH).stream()
+    digest = models_digest(DBT_PROJECT_DIR)
+    with warehouse.state_connection() as conn:
+        plan = plan_refresh(conn, digest)
+    context.log.info(f"{'full rebuild' if plan.full else 'rebuild by key'}: {plan.reason}")
+    args = ["build", "--full-refresh"] if plan.full else ["build"]
+    yield from dbt.cli(args, context=context, target_path=DBT_TARGET_PATH).stream()
+    # a build of a selection leaves the other models behind: the keys stay pending for them
+    if context.selected_asset_keys >= context.assets_def.keys:
+        fail_point("models.before_marking_built")
+        with warehouse.state_connection() as conn:
+            mark_built(conn, digest)
 
 
 @dg.asset(

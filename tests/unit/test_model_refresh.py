@@ -1,0 +1,71 @@
+"""When the dbt models rebuild everything and when only the changed (region, period) keys."""
+
+import shutil
+from pathlib import Path
+
+from orchestration.lib import state
+from orchestration.lib.model_refresh import (
+    RefreshPlan,
+    mark_built,
+    models_digest,
+    plan_refresh,
+)
+from orchestration.lib.settings import REPO_ROOT
+
+
+def test_full_until_built_then_by_key_until_a_rebuild_is_requested(tmp_path: Path) -> None:
+    with state.connect(tmp_path / "state.duckdb") as conn:
+        first = plan_refresh(conn, "code-1")
+        assert first.full and first.reason == "no complete build of the models yet"
+
+        mark_built(conn, "code-1")
+        assert plan_refresh(conn, "code-1") == RefreshPlan(
+            False, "0 changed (region, period) keys", 0
+        )
+
+        conn.execute(
+            "insert into raw.pending_model_keys values "
+            "('VN-HN', '2024-01'), ('VN-HN', '2024-01'), ('VN-HN', '2024-02'), ('VN-CT', '2024-01')"
+        )
+        by_key = plan_refresh(conn, "code-1")
+        assert not by_key.full and by_key.pending_keys == 3  # distinct keys
+
+        changed_code = plan_refresh(conn, "code-2")
+        assert changed_code.full
+        assert changed_code.reason == "the model code changed since the last build"
+
+        conn.execute(
+            "insert into raw.pending_model_rebuild values ('every file was validated again')"
+        )
+        requested = plan_refresh(conn, "code-1")
+        assert requested.full and requested.reason == "every file was validated again"
+
+        mark_built(conn, "code-1")
+        assert conn.execute("select count(*) from raw.pending_model_keys").fetchone() == (0,)
+        assert conn.execute("select count(*) from raw.pending_model_rebuild").fetchone() == (0,)
+        assert conn.execute("select digest from raw.model_basis").fetchall() == [("code-1",)]
+        assert not plan_refresh(conn, "code-1").full
+
+
+def test_the_digest_follows_model_code_and_nothing_else(tmp_path: Path) -> None:
+    project = tmp_path / "dbt_project"
+    shutil.copytree(
+        REPO_ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    original = models_digest(project)
+    assert models_digest(REPO_ROOT / "dbt_project") == original
+
+    (project / "target").mkdir()
+    (project / "target" / "run_results.json").write_text("{}")
+    (project / "logs").mkdir()
+    (project / "logs" / "dbt.log").write_text("a run")
+    assert models_digest(project) == original, "build output is not model code"
+
+    model = project / "models" / "marts" / "dim_period.sql"
+    model.write_text(model.read_text() + "\n-- a comment is a change\n")
+    changed_model = models_digest(project)
+    assert changed_model != original
+
+    macro = project / "macros" / "indicator_fact.sql"
+    macro.write_text(macro.read_text().replace("rate_pct is not null", "rate_pct >= 0"))
+    assert models_digest(project) not in (original, changed_model)
