@@ -156,15 +156,19 @@ def _rss_kb(pid: int) -> int:
 
 
 def run_measured(command: list[str], env: dict[str, str], log: Path) -> Measured:
-    """Run a command to completion; wall time and the peak summed RSS of its tree."""
+    """Run a command to completion; wall time and the peak summed RSS of its tree. The
+    tree's RSS over time goes beside the log (<log>.rss.tsv: UTC time, MB), to match
+    against the step times in the log."""
     log.parent.mkdir(parents=True, exist_ok=True)
     peak = 0
     started = time.perf_counter()
-    with log.open("w") as out:
+    with log.open("w") as out, log.with_suffix(".rss.tsv").open("w") as timeline:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=out)
         while process.poll() is None:
             tree = [process.pid, *_children(process.pid)]
-            peak = max(peak, sum(_rss_kb(pid) for pid in tree))
+            rss = sum(_rss_kb(pid) for pid in tree)
+            peak = max(peak, rss)
+            timeline.write(f"{datetime.now(UTC):%H:%M:%S.%f}\t{rss // 1024}\n")
             time.sleep(0.1)
     wall = time.perf_counter() - started
     if process.returncode != 0:
