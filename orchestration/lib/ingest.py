@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -215,7 +216,23 @@ def _file_reader(root: Path, pending: list[_PendingFile]) -> Iterator[tuple[Call
         sys.path.append(project_root)
     workers = min(cores, 4)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield (lambda function, items: pool.map(function, items, chunksize=4)), workers
+        yield partial(_map_ahead, pool, ahead=2 * workers), workers
+
+
+def _map_ahead(
+    pool: Executor, function: Callable[[_PendingFile], object],
+    items: list[_PendingFile], ahead: int,
+) -> Iterator[object]:  # fmt: skip
+    """`pool.map` that keeps at most `ahead` files in flight: the outcomes of files the
+    workers parsed but this process has not recorded yet (Python rows, the bulk of a
+    refresh's memory) never pile up beyond that, however slow the recording."""
+    in_flight: deque[Future] = deque()
+    for item in items:
+        in_flight.append(pool.submit(function, item))
+        if len(in_flight) > ahead:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
 
 
 def _size(path: Path) -> int:

@@ -3,12 +3,15 @@
 The large models (resolved observations, indicator components and rates, the three fact
 tables) are incremental by (region, period): every fact of a key depends only on the
 observations of that key. Validation records the keys it accepted rows for in
-raw.pending_model_keys; the models delete and rebuild those keys alone. The keys stay
-pending until a build of every model succeeds, so a refresh that fails or is killed
-half-way leaves them for the next one, which rebuilds them again.
+raw.pending_model_keys; the models delete and rebuild those keys alone, and the checks
+after them (dbt's tests on those models, the Great Expectations suites on the facts) read
+those keys alone. The keys stay pending until every check of a refresh that built every
+model has passed (the publish step clears them), so a refresh that fails a check, or is
+killed before, leaves them for the next one, which rebuilds and checks them again.
 
 A full rebuild instead when validation asked for one (it validated every file again), when
-the model code changed since the last complete build, or on the very first build.
+the model code changed since the last complete build, or on the very first build; then
+every key is pending.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import duckdb
 # what decides the models' output besides their inputs
 _CODE_FOLDERS = ("models", "macros")
 _CODE_FILES = ("dbt_project.yml",)
+_DISTINCT_PENDING = "select distinct region_code, period from raw.pending_model_keys"
 
 
 @dataclass(frozen=True)
@@ -43,24 +47,38 @@ def models_digest(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def plan_refresh(conn: duckdb.DuckDBPyConnection, digest: str) -> RefreshPlan:
-    """Full or by key, and why."""
-    keys = conn.execute(
-        "select count(*) from (select distinct region_code, period from raw.pending_model_keys)"
-    ).fetchone()[0]
+def _full_rebuild_reason(conn: duckdb.DuckDBPyConnection, digest: str) -> str | None:
     requested = conn.execute("select min(reason) from raw.pending_model_rebuild").fetchone()[0]
     built = conn.execute("select min(digest) from raw.model_basis").fetchone()[0]
     if requested is not None:
-        return RefreshPlan(True, requested, keys)
+        return requested
     if built is None:
-        return RefreshPlan(True, "no complete build of the models yet", keys)
+        return "no complete build of the models yet"
     if built != digest:
-        return RefreshPlan(True, "the model code changed since the last build", keys)
+        return "the model code changed since the last build"
+    return None
+
+
+def plan_build(conn: duckdb.DuckDBPyConnection, digest: str) -> RefreshPlan:
+    """Full or by key, and why. A full build makes every key pending, so the checks that
+    follow it read every row."""
+    reason = _full_rebuild_reason(conn, digest)
+    if reason is not None:
+        conn.execute("begin transaction")
+        conn.execute("delete from raw.pending_model_keys")
+        conn.execute(
+            "insert into raw.pending_model_keys "
+            "select distinct region_code, period from raw.validated_observations"
+        )
+        conn.execute("commit")
+    keys = conn.execute(f"select count(*) from ({_DISTINCT_PENDING})").fetchone()[0]
+    if reason is not None:
+        return RefreshPlan(True, reason, keys)
     return RefreshPlan(False, f"{keys} changed (region, period) keys", keys)
 
 
-def mark_built(conn: duckdb.DuckDBPyConnection, digest: str) -> None:
-    """Every model now reflects every validated observation: nothing is pending."""
+def mark_published(conn: duckdb.DuckDBPyConnection, digest: str) -> None:
+    """A refresh built every model and every check passed: nothing is pending any more."""
     conn.execute("begin transaction")
     conn.execute("delete from raw.pending_model_keys")
     conn.execute("delete from raw.pending_model_rebuild")

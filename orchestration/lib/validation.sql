@@ -6,7 +6,8 @@
 -- Parameters: $today (date in DIGIMETRICS_TIMEZONE).
 
 create or replace temp table obs as
-select p.*, l.submitter, m.kind, m.metric_code is not null as metric_known
+select p.* exclude (raw_record, sector_raw),
+    l.submitter, m.kind, m.metric_code is not null as metric_known
 from raw.parsed_observations p
 join raw.file_ledger l on l.file_sha256 = p.file_sha256 and l.ingest_status = 'parsed'
 left join raw.metrics m on m.metric_code = p.metric
@@ -179,22 +180,52 @@ with findings as (
 )
 select * from findings;
 
--- rows that pass every single-row rule, then the rules across rows of one file
+-- rows that pass every single-row rule (the columns the rest needs), then the rules
+-- across rows of one file
 create or replace temp table passing as
-select c.* from checked c
+select c.file_sha256, c.row_number, c.submitter, c.region_code, c.period, c.period_type,
+    c.period_start, c.period_end, c.metric, c.kind, c.sector, c.value_std, c.value_raw,
+    c.unit, c.note
+from checked c
 where not exists (
     select 1 from single_row_findings f
     where f.file_sha256 = c.file_sha256 and f.row_number = c.row_number
 );
 
+-- keys a file sends more than once, with their rows (found by a plain count first: the
+-- ordered and distinct aggregates are slow, and only repeated keys need them)
+create or replace temp table repeated_keys as
+with repeated as (
+    select file_sha256, region_code, period, metric, sector
+    from passing
+    group by all
+    having count(*) > 1
+)
+select p.file_sha256, p.region_code, p.period, p.metric, p.sector,
+    count(distinct p.value_std) as distinct_values,
+    min(p.row_number) as first_row,
+    string_agg(p.row_number::varchar, ', ' order by p.row_number) as copy_rows
+from passing p
+join repeated r
+    on r.file_sha256 = p.file_sha256
+    and r.region_code is not distinct from p.region_code
+    and r.period is not distinct from p.period
+    and r.metric is not distinct from p.metric
+    and r.sector is not distinct from p.sector
+group by all;
+
 create or replace temp table duplicate_groups as
-select *,
-    count(*) over w as copies,
-    count(distinct value_std) over w as distinct_values,
-    row_number() over (w order by row_number) as copy_number,
-    string_agg(row_number::varchar, ', ') over w as copy_rows
-from passing
-window w as (partition by file_sha256, region_code, period, metric, sector);
+select p.*,
+    coalesce(r.distinct_values, (p.value_std is not null)::integer) as distinct_values,
+    r.first_row is null or p.row_number = r.first_row as is_first_copy,
+    r.copy_rows
+from passing p
+left join repeated_keys r
+    on r.file_sha256 = p.file_sha256
+    and r.region_code is not distinct from p.region_code
+    and r.period is not distinct from p.period
+    and r.metric is not distinct from p.metric
+    and r.sector is not distinct from p.sector;
 
 delete from raw.row_issues where file_sha256 in (select file_sha256 from to_validate);
 
@@ -215,7 +246,7 @@ from (
     select file_sha256, row_number, 'duplicate_identical', 'value', value_raw,
         region_code || ' ' || period || ' ' || metric || ' (' || sector || ') repeats rows '
         || copy_rows || ' with the same value; counted once'
-    from duplicate_groups where distinct_values = 1 and copy_number > 1
+    from duplicate_groups where distinct_values = 1 and not is_first_copy
 ) f;
 
 delete from raw.validated_observations
@@ -226,12 +257,12 @@ select file_sha256, row_number, upper(submitter) as submitter, region_code, peri
     period_type, period_start, period_end, metric, kind, sector,
     value_std as value, value_raw, unit, note
 from duplicate_groups
-where distinct_values = 1 and copy_number = 1;
+where distinct_values = 1 and is_first_copy;
 
 -- the keys whose facts must be rebuilt: those of the observations accepted just now
 insert into raw.pending_model_keys
 select distinct region_code, period from duplicate_groups
-where distinct_values = 1 and copy_number = 1;
+where distinct_values = 1 and is_first_copy;
 
 insert into raw.validated_files
 select file_sha256 from to_validate

@@ -6,45 +6,62 @@ from pathlib import Path
 from orchestration.lib import state
 from orchestration.lib.model_refresh import (
     RefreshPlan,
-    mark_built,
+    mark_published,
     models_digest,
-    plan_refresh,
+    plan_build,
 )
 from orchestration.lib.settings import REPO_ROOT
 
 
 def test_full_until_built_then_by_key_until_a_rebuild_is_requested(tmp_path: Path) -> None:
     with state.connect(tmp_path / "state.duckdb") as conn:
-        first = plan_refresh(conn, "code-1")
+        conn.execute(
+            "insert into raw.validated_observations (file_sha256, row_number, region_code, period) "
+            "values ('a', 1, 'VN-HN', '2024-01'), ('a', 2, 'VN-HN', '2024-01'), "
+            "('b', 1, 'VN-CT', '2024-01')"
+        )
+        first = plan_build(conn, "code-1")
         assert first.full and first.reason == "no complete build of the models yet"
+        # a full build makes every key pending, so the checks after it read every row
+        assert first.pending_keys == 2
+        assert sorted(conn.execute("select * from raw.pending_model_keys").fetchall()) == [
+            ("VN-CT", "2024-01"),
+            ("VN-HN", "2024-01"),
+        ]
 
-        mark_built(conn, "code-1")
-        assert plan_refresh(conn, "code-1") == RefreshPlan(
+        mark_published(conn, "code-1")
+        assert plan_build(conn, "code-1") == RefreshPlan(
             False, "0 changed (region, period) keys", 0
         )
 
         conn.execute(
             "insert into raw.pending_model_keys values "
-            "('VN-HN', '2024-01'), ('VN-HN', '2024-01'), ('VN-HN', '2024-02'), ('VN-CT', '2024-01')"
+            "('VN-HN', '2024-01'), ('VN-HN', '2024-01'), ('VN-HN', '2024-02')"
         )
-        by_key = plan_refresh(conn, "code-1")
-        assert not by_key.full and by_key.pending_keys == 3  # distinct keys
+        by_key = plan_build(conn, "code-1")
+        assert not by_key.full and by_key.pending_keys == 2  # distinct keys, left as they are
+        assert conn.execute("select count(*) from raw.pending_model_keys").fetchone() == (3,)
 
-        changed_code = plan_refresh(conn, "code-2")
+        changed_code = plan_build(conn, "code-2")
         assert changed_code.full
         assert changed_code.reason == "the model code changed since the last build"
+        assert changed_code.pending_keys == 2  # those of every validated observation
+        assert conn.execute(
+            "select count(*) from raw.pending_model_keys where period = '2024-02'"
+        ).fetchone() == (0,)
+        mark_published(conn, "code-1")
 
         conn.execute(
             "insert into raw.pending_model_rebuild values ('every file was validated again')"
         )
-        requested = plan_refresh(conn, "code-1")
+        requested = plan_build(conn, "code-1")
         assert requested.full and requested.reason == "every file was validated again"
 
-        mark_built(conn, "code-1")
+        mark_published(conn, "code-1")
         assert conn.execute("select count(*) from raw.pending_model_keys").fetchone() == (0,)
         assert conn.execute("select count(*) from raw.pending_model_rebuild").fetchone() == (0,)
         assert conn.execute("select digest from raw.model_basis").fetchall() == [("code-1",)]
-        assert not plan_refresh(conn, "code-1").full
+        assert not plan_build(conn, "code-1").full
 
 
 def test_the_digest_follows_model_code_and_nothing_else(tmp_path: Path) -> None:

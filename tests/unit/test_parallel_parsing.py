@@ -1,6 +1,7 @@
 """Parsing over a pool of processes (large landing zones) stores exactly what parsing in
 one process stores: the same rows, findings and statuses, recorded in ledger order."""
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -52,3 +53,28 @@ def test_a_pool_of_processes_stores_what_one_process_stores(
     serial_summary.processes = pooled_summary.processes
     assert pooled_summary == serial_summary
     assert pooled == serial
+
+
+def test_files_in_flight_are_bounded_and_outcomes_come_in_order() -> None:
+    """However slowly outcomes are recorded, at most `ahead` more files are being parsed
+    or waiting: their rows never pile up in memory."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    started: list[int] = []
+    lock = threading.Lock()
+
+    def parse(item: int) -> int:
+        with lock:
+            started.append(item)
+        return item * 10
+
+    consumed, most_ahead = [], 0
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for outcome in ingest._map_ahead(pool, parse, list(range(50)), ahead=3):
+            time.sleep(0.002)  # recording is the slow side
+            with lock:
+                most_ahead = max(most_ahead, len(started) - len(consumed))
+            consumed.append(outcome)
+    assert consumed == [item * 10 for item in range(50)]
+    assert 1 < most_ahead <= 4, most_ahead  # the one being recorded and three ahead

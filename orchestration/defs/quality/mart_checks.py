@@ -27,16 +27,13 @@ def _spec(table: str) -> dg.AssetCheckSpec:
     )
 
 
-# The rows of each mart the suites read. A fact is read where the last validation touched
-# its region and period (everything after a full revalidation, i.e. at least nightly; the
-# keys of one file after it lands); dbt's own tests cover every row on every run.
+# The rows of each mart the suites read. A fact is read for the keys this refresh rebuilt
+# (every key after a full rebuild, i.e. at least nightly; the keys of one file after it
+# lands), which stay pending until they are published: see model_refresh.py.
 # suite -> (the rows it reads, the key that keeps a slice's groups whole)
 SCOPE_BY_SUITE = {
     "indicator_fact": (
-        """(region_code, period) in (
-            select distinct region_code, period from raw.validated_observations
-            where file_sha256 in (select file_sha256 from raw.validation_batch)
-        )""",
+        "(region_code, period) in (select region_code, period from raw.pending_model_keys)",
         "region_code",
     ),
     "submission_files": ("true", "file_sha256"),

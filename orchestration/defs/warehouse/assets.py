@@ -10,9 +10,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.warehouse.project import DBT_PROJECT_DIR, dbt_project
-from orchestration.lib.faults import fail_point
 from orchestration.lib.feedback import write_feedback
-from orchestration.lib.model_refresh import mark_built, models_digest, plan_refresh
+from orchestration.lib.model_refresh import mark_published, models_digest, plan_build
 from orchestration.lib.publish import publish
 
 # dbt keeps partial parsing state in its target folder; one fixed folder (rather than one
@@ -62,17 +61,11 @@ def warehouse_models(
     models rebuild only the (region, period) keys that changed, unless a full rebuild is
     due (see model_refresh.py)."""
     os.environ["DIGIMETRICS_STATE_DB"] = str(warehouse.settings().state_db)
-    digest = models_digest(DBT_PROJECT_DIR)
     with warehouse.state_connection() as conn:
-        plan = plan_refresh(conn, digest)
+        plan = plan_build(conn, models_digest(DBT_PROJECT_DIR))
     context.log.info(f"{'full rebuild' if plan.full else 'rebuild by key'}: {plan.reason}")
     args = ["build", "--full-refresh"] if plan.full else ["build"]
     yield from dbt.cli(args, context=context, target_path=DBT_TARGET_PATH).stream()
-    # a build of a selection leaves the other models behind: the keys stay pending for them
-    if context.selected_asset_keys >= context.assets_def.keys:
-        fail_point("models.before_marking_built")
-        with warehouse.state_connection() as conn:
-            mark_built(conn, digest)
 
 
 @dg.asset(
@@ -85,6 +78,12 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     """$DIGIMETRICS_WAREHOUSE, the file BI tools open: the marts of this run, swapped in
     atomically once every blocking check has passed."""
     settings = warehouse.settings()
+    # every check of the rebuilt keys passed (a failed one skips this step): they are no
+    # longer pending, unless this run built only some of the models (a selection in the UI)
+    selection = context.dagster_run.asset_selection  # empty or None: the whole job
+    if not selection or selection >= warehouse_models.keys:
+        with warehouse.state_connection() as conn:
+            mark_published(conn, models_digest(DBT_PROJECT_DIR))
     counts = publish(settings.state_db, settings.warehouse_path, context.run_id, settings.now())
     context.log.info(f"published {settings.warehouse_path}: {counts}")
     return dg.MaterializeResult(
