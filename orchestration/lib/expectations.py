@@ -5,6 +5,7 @@ as a dataframe; the suites stay plain JSON files that a data engineer can read a
 """
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,11 +31,26 @@ def load_suite_definition(name: str, directory: Path = EXPECTATIONS_DIR) -> dict
     return json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
 
 
+_CONTEXT_LOCK = threading.Lock()
+
+
 @cache
-def _context():
+def _cached_context():
     import great_expectations as gx
 
     return gx.get_context(mode="ephemeral")
+
+
+def _context():
+    with _CONTEXT_LOCK:  # a second caller waits for the first, never builds another
+        return _cached_context()
+
+
+def warm_up() -> None:
+    """Import GX and build its context on a background thread: about 5 s that the checks
+    would otherwise wait for, spent while this process only waits for dbt."""
+    # not a daemon: a run that ends first waits for the import rather than exiting mid-way
+    threading.Thread(target=_context, name="gx-warm-up").start()
 
 
 def run_suite(

@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.warehouse.project import DBT_PROJECT_DIR, dbt_project
+from orchestration.lib.expectations import warm_up as warm_up_expectations
 from orchestration.lib.feedback import write_feedback
 from orchestration.lib.model_refresh import mark_published, models_digest, plan_build
 from orchestration.lib.publish import publish
@@ -65,6 +66,7 @@ def warehouse_models(
         plan = plan_build(conn, models_digest(DBT_PROJECT_DIR))
     context.log.info(f"{'full rebuild' if plan.full else 'rebuild by key'}: {plan.reason}")
     args = ["build", "--full-refresh"] if plan.full else ["build"]
+    warm_up_expectations()  # the GX checks come next
     yield from dbt.cli(args, context=context, target_path=DBT_TARGET_PATH).stream()
 
 
