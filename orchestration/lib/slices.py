@@ -13,8 +13,8 @@ from math import ceil
 
 import duckdb
 
-# a polars slice of the observations of this size is about 300 MB: with the rest of the
-# process it keeps a 10M-row refresh under 2 GiB (README, Performance)
+# a polars slice of this many parsed observations is about 110 MiB, and Pandera's checks
+# on it take a few times that: at 1M rows a slice, its step was a 10M-row refresh's peak
 DEFAULT_MAX_ROWS = 500_000
 
 
