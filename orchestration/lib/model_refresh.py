@@ -9,9 +9,9 @@ those keys alone. The keys stay pending until every check of a refresh that buil
 model has passed (the publish step clears them), so a refresh that fails a check, or is
 killed before, leaves them for the next one, which rebuilds and checks them again.
 
-A full rebuild instead when validation asked for one (it validated every file again), when
-the model code changed since the last complete build, or on the very first build; then
-every key is pending.
+A full rebuild instead when every file was validated again since the last complete build
+(its validation basis, raw.validation_basis, changed: registry, catalog, rules or date),
+when the model code changed, or on the very first build; then every key is pending.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import duckdb
 # what decides the models' output besides their inputs
 _CODE_FOLDERS = ("models", "macros")
 _CODE_FILES = ("dbt_project.yml",)
-_DISTINCT_PENDING = "select distinct region_code, period from raw.pending_model_keys"
 
 
 @dataclass(frozen=True)
@@ -47,14 +46,22 @@ def models_digest(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def pending_key_count(conn: duckdb.DuckDBPyConnection) -> int:
+    return conn.execute(
+        "select count(*) from (select distinct region_code, period from raw.pending_model_keys)"
+    ).fetchone()[0]
+
+
 def _full_rebuild_reason(conn: duckdb.DuckDBPyConnection, digest: str) -> str | None:
-    requested = conn.execute("select min(reason) from raw.pending_model_rebuild").fetchone()[0]
-    built = conn.execute("select min(digest) from raw.model_basis").fetchone()[0]
-    if requested is not None:
-        return requested
+    built = conn.execute(
+        "select models_digest, validation_basis from raw.published_basis"
+    ).fetchone()
+    validated = conn.execute("select min(basis) from raw.validation_basis").fetchone()[0]
     if built is None:
         return "no complete build of the models yet"
-    if built != digest:
+    if built[1] != validated:
+        return "every file was validated again (registry, catalog, rules or date changed)"
+    if built[0] != digest:
         return "the model code changed since the last build"
     return None
 
@@ -71,7 +78,7 @@ def plan_build(conn: duckdb.DuckDBPyConnection, digest: str) -> RefreshPlan:
             "select distinct region_code, period from raw.validated_observations"
         )
         conn.execute("commit")
-    keys = conn.execute(f"select count(*) from ({_DISTINCT_PENDING})").fetchone()[0]
+    keys = pending_key_count(conn)
     if reason is not None:
         return RefreshPlan(True, reason, keys)
     return RefreshPlan(False, f"{keys} changed (region, period) keys", keys)
@@ -81,7 +88,8 @@ def mark_published(conn: duckdb.DuckDBPyConnection, digest: str) -> None:
     """A refresh built every model and every check passed: nothing is pending any more."""
     conn.execute("begin transaction")
     conn.execute("delete from raw.pending_model_keys")
-    conn.execute("delete from raw.pending_model_rebuild")
-    conn.execute("delete from raw.model_basis")
-    conn.execute("insert into raw.model_basis values (?)", [digest])
+    conn.execute("delete from raw.published_basis")
+    conn.execute(
+        "insert into raw.published_basis select ?, basis from raw.validation_basis", [digest]
+    )
     conn.execute("commit")

@@ -75,11 +75,12 @@ create table if not exists raw.validated_files (file_sha256 varchar not null);
 create table if not exists raw.validation_batch (file_sha256 varchar not null);
 create table if not exists raw.validation_basis (basis varchar not null);
 -- what the dbt models have not taken in yet (see model_refresh.py): the (region, period)
--- keys whose validated observations changed since the last complete build, a row in
--- pending_model_rebuild when every model must be rebuilt, and the model code last built
+-- keys whose validated observations changed since the last complete build, and the model
+-- code and validation basis of that build
 create table if not exists raw.pending_model_keys (region_code varchar, period varchar);
-create table if not exists raw.pending_model_rebuild (reason varchar not null);
-create table if not exists raw.model_basis (digest varchar not null);
+create table if not exists raw.published_basis (
+    models_digest varchar not null, validation_basis varchar not null
+);
 create table if not exists raw.regions (
     region_code varchar, name varchar, name_local varchar, level varchar, parent_code varchar,
     country_code varchar, valid_from date, valid_to date, successor_code varchar,

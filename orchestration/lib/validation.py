@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.faults import fail_point
+from orchestration.lib.model_refresh import pending_key_count
 
 _SQL = (Path(__file__).with_name("validation.sql")).read_text(encoding="utf-8")
 _REFERENCE_DIGEST = """
@@ -53,12 +54,6 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
         )
         if everything:
             conn.execute("delete from raw.validated_files")
-            # every row may have changed: the models rebuild from scratch, not by key
-            conn.execute("delete from raw.pending_model_keys")
-            conn.execute(
-                "insert into raw.pending_model_rebuild values (?)",
-                ["every file was validated again (registry, catalog, rules or date changed)"],
-            )
         for statement in _statements(_SQL):
             if "$today" in statement:
                 conn.execute(statement, {"today": today})
@@ -80,16 +75,13 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
     warnings = conn.execute(
         "select count(*) from raw.row_issues where severity = 'warning'"
     ).fetchone()[0]
-    pending = conn.execute(
-        "select count(*) from (select distinct region_code, period from raw.pending_model_keys)"
-    ).fetchone()[0]
     return {
         "files_validated": files,
         "revalidated_everything": int(everything),
         "accepted_rows": accepted,
         "rejected_rows": rejected,
         "row_warnings": warnings,
-        "pending_model_keys": pending,
+        "pending_model_keys": pending_key_count(conn),
     }
 
 

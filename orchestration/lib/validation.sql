@@ -216,6 +216,7 @@ group by all;
 
 create or replace temp table duplicate_groups as
 select p.*,
+    -- a key sent once: what count(distinct value_std) gives over its one row
     coalesce(r.distinct_values, (p.value_std is not null)::integer) as distinct_values,
     r.first_row is null or p.row_number = r.first_row as is_first_copy,
     r.copy_rows

@@ -20,6 +20,7 @@ def test_full_until_built_then_by_key_until_a_rebuild_is_requested(tmp_path: Pat
             "values ('a', 1, 'VN-HN', '2024-01'), ('a', 2, 'VN-HN', '2024-01'), "
             "('b', 1, 'VN-CT', '2024-01')"
         )
+        conn.execute("insert into raw.validation_basis values ('rules-and-reference-1')")
         first = plan_build(conn, "code-1")
         assert first.full and first.reason == "no complete build of the models yet"
         # a full build makes every key pending, so the checks after it read every row
@@ -51,16 +52,20 @@ def test_full_until_built_then_by_key_until_a_rebuild_is_requested(tmp_path: Pat
         ).fetchone() == (0,)
         mark_published(conn, "code-1")
 
-        conn.execute(
-            "insert into raw.pending_model_rebuild values ('every file was validated again')"
-        )
+        # validation validated every file again (its basis changed)
+        conn.execute("update raw.validation_basis set basis = 'rules-and-reference-2'")
         requested = plan_build(conn, "code-1")
-        assert requested.full and requested.reason == "every file was validated again"
+        assert requested.full
+        assert requested.reason == (
+            "every file was validated again (registry, catalog, rules or date changed)"
+        )
+        assert plan_build(conn, "code-1").full, "until a complete build is published"
 
         mark_published(conn, "code-1")
         assert conn.execute("select count(*) from raw.pending_model_keys").fetchone() == (0,)
-        assert conn.execute("select count(*) from raw.pending_model_rebuild").fetchone() == (0,)
-        assert conn.execute("select digest from raw.model_basis").fetchall() == [("code-1",)]
+        assert conn.execute("select * from raw.published_basis").fetchall() == [
+            ("code-1", "rules-and-reference-2")
+        ]
         assert not plan_build(conn, "code-1").full
 
 
