@@ -25,9 +25,12 @@ install: $(VENV)/.installed
 
 # The Dagster instance (run history, schedules) lives in $(DAGSTER_HOME), configured by
 # the repository's dagster.yaml.
+# The storage is created here, once: the webserver and the daemon starting together on an
+# empty home would both create it, and one fails (alembic: "more than one head").
 dagster-home:
 	mkdir -p "$(DAGSTER_HOME)"
 	cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	test -d "$(DAGSTER_HOME)/history" || $(BIN)/dagster instance migrate > /dev/null
 
 dbt-manifest: install
 	cd dbt_project && $(BIN)/dbt parse --quiet --profiles-dir . --target-path target

@@ -50,6 +50,10 @@ def dagster_services(tmp_path: Path):
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "DIGIMETRICS_SOURCES_DIR": str(landing),
            "DIGIMETRICS_WAREHOUSE": str(warehouse)}  # fmt: skip
+    # create the instance's storage first, as `make dagster-home` does: the two services
+    # starting on an empty home both create it, and one of them fails to load the code
+    subprocess.run([str(BIN / "dagster"), "instance", "migrate"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
     logs = [open(tmp_path / name, "w") for name in ("webserver.log", "daemon.log")]  # noqa: SIM115
     commands = [
         [
