@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from orchestration.lib.faults import fail_point
 from orchestration.lib.landing import LandedFile, discover, sha256_of, sha256_of_bytes
-from orchestration.lib.parsing import PARSED_COLUMNS, ParsedSubmission, parse_submission
+from orchestration.lib.parsing import PARSED_SCHEMA, ParsedSubmission, parse_submission
 from orchestration.lib.rules import SEVERITY_BY_RULE, FileRejected, Finding
 
 
@@ -149,6 +149,10 @@ def _check_file(
 # Below this many bytes pending (DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES), files are read in
 # this process: starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+# Parsed files are committed in groups of about this many rows
+# (DIGIMETRICS_PARSE_COMMIT_ROWS): committing each small file on its own costs more than
+# parsing it.
+COMMIT_ROWS = 250_000
 
 
 def _parallel_min_bytes() -> int:
@@ -163,6 +167,15 @@ class _PendingFile:
     file_format: str | None
 
 
+@dataclass
+class _ParsedFile:
+    """A parsed file as a worker sends it back: its rows already one Arrow table, which
+    crosses between processes as a few buffers, not millions of Python objects."""
+
+    submission: ParsedSubmission  # its `columns` emptied: they travel as `rows`
+    rows: pa.Table
+
+
 def parse_pending_files(
     conn: duckdb.DuckDBPyConnection,
     root: Path,
@@ -170,8 +183,9 @@ def parse_pending_files(
     known_submitters: set[str],
     max_bytes: int,
 ) -> ParseSummary:
-    """Parse every `pending` file of the ledger, one transaction per file. Files are read
-    and parsed on every core; they are recorded here, one by one, in ledger order."""
+    """Parse every `pending` file of the ledger. Files are read and parsed on every core;
+    they are recorded here in ledger order, a transaction for every COMMIT_ROWS rows or so
+    (a file's rows and its ledger status always commit together)."""
     summary = ParseSummary()
     pending = [
         _PendingFile(*row)
@@ -183,13 +197,16 @@ def parse_pending_files(
     read = partial(_read_one, root=root, kinds=kinds, known_submitters=known_submitters,
                    max_bytes=max_bytes)  # fmt: skip
     with _file_reader(root, pending) as (read_all, summary.processes):
-        for file, outcome in zip(pending, read_all(read, pending), strict=True):
+        outcomes = zip(pending, read_all(read, pending), strict=True)
+        for group in _groups(outcomes, _commit_rows()):
             conn.execute("begin transaction")
             try:
-                rows = _record(conn, file.sha, outcome)
-                summary.files_parsed += rows is not None
-                summary.files_rejected += rows is None
-                summary.rows_parsed += rows or 0
+                for file, outcome in group:
+                    rows = _record(conn, file.sha, outcome)
+                    summary.files_parsed += rows is not None
+                    summary.files_rejected += rows is None
+                    summary.rows_parsed += rows or 0
+                _insert_rows(conn, [o.rows for _, o in group if isinstance(o, _ParsedFile)])
                 fail_point("parse.before_commit")
                 conn.execute("commit")
                 fail_point("parse.after_commit")
@@ -197,6 +214,39 @@ def parse_pending_files(
                 conn.execute("rollback")
                 raise
     return summary
+
+
+def _commit_rows() -> int:
+    return int(os.environ.get("DIGIMETRICS_PARSE_COMMIT_ROWS") or COMMIT_ROWS)
+
+
+_Outcome = tuple[_PendingFile, _ParsedFile | FileRejected]
+
+
+def _groups(outcomes: Iterator[_Outcome], rows_per_group: int) -> Iterator[list[_Outcome]]:
+    """Consecutive outcomes, cut after a group holds `rows_per_group` rows."""
+    group: list[_Outcome] = []
+    rows = 0
+    for file, outcome in outcomes:
+        group.append((file, outcome))
+        rows += outcome.rows.num_rows if isinstance(outcome, _ParsedFile) else 0
+        if rows >= rows_per_group:
+            yield group
+            group, rows = [], 0
+    if group:
+        yield group
+
+
+def _insert_rows(conn: duckdb.DuckDBPyConnection, batches: list[pa.Table]) -> None:
+    """Insert parsed rows in one statement: one large insert is written straight to the
+    database file, where many small ones each pass through the write-ahead log."""
+    if not batches:
+        return
+    conn.register("parsed_batch", pa.concat_tables(batches))
+    try:
+        conn.execute("insert into raw.parsed_observations by name select * from parsed_batch")
+    finally:
+        conn.unregister("parsed_batch")
 
 
 @contextmanager
@@ -245,7 +295,7 @@ def _size(path: Path) -> int:
 def _read_one(
     file: _PendingFile, *, root: Path, kinds: dict[str, str], known_submitters: set[str],
     max_bytes: int,
-) -> ParsedSubmission | FileRejected:  # fmt: skip
+) -> _ParsedFile | FileRejected:  # fmt: skip
     """Read and parse one file: its parsed rows, or why the whole file is rejected."""
     path = root / file.rel_path
     try:
@@ -267,11 +317,15 @@ def _read_one(
             )
     except FileRejected as rejection:
         return rejection
-    return parsed
+    rows = pa.table(
+        {"file_sha256": [file.sha] * parsed.row_count, **parsed.columns}, schema=PARSED_SCHEMA
+    )
+    parsed.columns = {}
+    return _ParsedFile(parsed, rows)
 
 
 def _record(
-    conn: duckdb.DuckDBPyConnection, sha: str, outcome: ParsedSubmission | FileRejected
+    conn: duckdb.DuckDBPyConnection, sha: str, outcome: _ParsedFile | FileRejected
 ) -> int | None:
     """Store one file's outcome; the number of rows parsed, or None when it was rejected."""
     if isinstance(outcome, FileRejected):
@@ -282,18 +336,11 @@ def _record(
             [sha],
         )
         return None
-    parsed = outcome
-    batch = pa.table({"file_sha256": [sha] * parsed.row_count,
-                      **{c: parsed.columns[c] for c in PARSED_COLUMNS}})  # fmt: skip
-    conn.register("parsed_batch", batch)
-    try:
-        conn.execute("insert into raw.parsed_observations by name select * from parsed_batch")
-    finally:
-        conn.unregister("parsed_batch")
+    parsed, batch = outcome.submission, outcome.rows  # the rows are inserted by the caller
     _add_file_findings(conn, sha, parsed.findings)
     conn.execute(
         "update raw.file_ledger set ingest_status = 'parsed', encoding = ?, delimiter = ?, "
         "submitted_at = ?, rows_total = ? where file_sha256 = ? and ingest_status = 'pending'",
-        [parsed.encoding, parsed.delimiter, parsed.submitted_at, parsed.row_count, sha],
+        [parsed.encoding, parsed.delimiter, parsed.submitted_at, batch.num_rows, sha],
     )
-    return parsed.row_count
+    return batch.num_rows

@@ -126,6 +126,8 @@ def read_number(raw: object, *, kind: str | None, semicolon_file: bool = False) 
 
     `raw` is the text from a CSV cell or the value from a JSON document.
     """
+    if type(raw) is str and raw.isdigit() and raw.isascii():
+        return _checked(float(raw), raw, False)  # plain digits read the same for every kind
     if raw is None:
         return _fail(MISSING, "value is empty")
     if isinstance(raw, bool):

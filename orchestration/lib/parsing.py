@@ -10,12 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from operator import attrgetter, itemgetter
+
+import pyarrow as pa
 
 from orchestration.lib.decoding import LEGACY_ENCODINGS, decode_submission
 from orchestration.lib.names import loose_key, name_key
-from orchestration.lib.numbers import read_number
-from orchestration.lib.periods import parse_period
-from orchestration.lib.readers import RawRow, read_csv, read_json
+from orchestration.lib.numbers import NumberReading, read_number
+from orchestration.lib.periods import Period, parse_period
+from orchestration.lib.readers import ReadResult, read_csv, read_json
 from orchestration.lib.rules import FileRejected, Finding
 
 PARSED_COLUMNS = (
@@ -23,6 +26,16 @@ PARSED_COLUMNS = (
     "unit_raw", "note", "region_key", "loose_region_key", "period", "period_type",
     "period_start", "period_end", "metric", "sector", "unit", "value", "value_error",
     "value_detail", "percent_sign", "row_problem", "raw_record",
+)  # fmt: skip
+NO_PERIOD = Period(None, None, None, None)  # type: ignore[arg-type]  # an unreadable period
+# the columns of raw.parsed_observations (state.py), as a parsed file's Arrow table has them
+PARSED_SCHEMA = pa.schema(
+    [("file_sha256", pa.string()), ("row_number", pa.int32())]
+    + [(name, pa.string()) for name in PARSED_COLUMNS[1:12]]
+    + [("period_start", pa.date32()), ("period_end", pa.date32())]
+    + [(name, pa.string()) for name in ("metric", "sector", "unit")]
+    + [("value", pa.float64()), ("value_error", pa.string()), ("value_detail", pa.string()),
+       ("percent_sign", pa.bool_()), ("row_problem", pa.string()), ("raw_record", pa.string())]
 )  # fmt: skip
 UNIT_SPELLINGS = {"%": "percent", "pct": "percent", "percentage": "percent"}
 
@@ -76,6 +89,25 @@ class _Memo(dict):
             return self.read(raw)
 
 
+_TEXT = {str, type(None)}
+
+
+def _is_text(column: list[object]) -> bool:
+    """True when every value is text or missing, as in every CSV file."""
+    return set(map(type, column)) <= _TEXT
+
+
+def _read_column(
+    read: Callable[[object], object], column: list[object], textual: bool
+) -> list[object]:
+    """`read` applied to every value of a column, each distinct value read once.
+    `textual`: every value is text or missing (see _is_text)."""
+    if textual:
+        readings = {raw: read(raw) for raw in set(column)}
+        return list(map(readings.__getitem__, column))
+    return list(map(_Memo(read), column))
+
+
 def _region_keys(region_raw: str | None) -> tuple[str | None, str | None]:
     if not region_raw or not region_raw.strip():
         return None, None
@@ -83,39 +115,68 @@ def _region_keys(region_raw: str | None) -> tuple[str | None, str | None]:
     return key, loose_key(key) if key else None
 
 
-class _FieldReaders:
-    """Every field's reader for one file, each memoized."""
-
-    def __init__(self, kinds: dict[str, str], semicolon: bool) -> None:
-        self.slug = _Memo(lambda raw: _slug(_text(raw)))
-        self.region = _Memo(lambda raw: _region_keys(_text(raw)))
-        self.period = _Memo(parse_period)
-        self.numbers = {
-            kind: _Memo(partial(read_number, kind=kind, semicolon_file=semicolon))
-            for kind in {*kinds.values(), None}
+def _read_values(
+    values: list[object], textual: bool, kinds: list[str | None], semicolon: bool
+) -> list[NumberReading]:
+    """Each value read as a number of its metric's kind, each distinct (kind, value) once."""
+    if textual:
+        pairs = list(zip(kinds, values, strict=True))
+        readings = {
+            (kind, raw): read_number(raw, kind=kind, semicolon_file=semicolon)
+            for kind, raw in set(pairs)
         }
-        self.kinds = kinds
+        return list(map(readings.__getitem__, pairs))
+    readers = {
+        kind: _Memo(partial(read_number, kind=kind, semicolon_file=semicolon))
+        for kind in set(kinds)
+    }
+    return [readers[kind](raw) for kind, raw in zip(kinds, values, strict=True)]
 
-    def row(self, row: RawRow) -> tuple[object, ...]:
-        """The row's values in the order of PARSED_COLUMNS."""
-        f = row.fields
-        region, period_raw, metric_raw = f.get("region"), f.get("period"), f.get("metric")
-        value_raw, unit_raw, sector_raw = f.get("value"), f.get("unit"), f.get("sector")
-        metric = self.slug(metric_raw)
-        unit = self.slug(unit_raw)
-        period = self.period(period_raw)
-        reading = self.numbers[self.kinds.get(metric or "")](value_raw)
-        key, loose = self.region(region)
-        return (
-            row.row_number, _text(region), _text(period_raw), _text(metric_raw),
-            _text(value_raw), _text(sector_raw), _text(unit_raw), _text(f.get("note")),
-            key, loose,
-            *((period.label, period.period_type, period.start, period.end)
-              if period else (None, None, None, None)),
-            metric, self.slug(sector_raw) or "all", UNIT_SPELLINGS.get(unit or "", unit),
-            reading.value, reading.error, reading.detail or None, reading.percent_sign,
-            row.problem, row.raw_record,
-        )  # fmt: skip
+
+def _parsed_columns(read: ReadResult, kinds: dict[str, str]) -> dict[str, list[object]]:
+    """Every column of PARSED_COLUMNS, computed column by column."""
+    missing = [None] * len(read.row_numbers)
+    textual = {name: _is_text(column) for name, column in read.fields.items()}
+
+    def raw(name: str) -> list[object]:
+        return read.fields.get(name) or missing
+
+    def text(name: str) -> list[object]:
+        return raw(name) if textual.get(name, True) else list(map(_text, raw(name)))
+
+    def read_each(read_one: Callable[[object], object], name: str) -> list[object]:
+        return _read_column(read_one, raw(name), textual.get(name, True))
+
+    def slug(name: str) -> list[object]:
+        return read_each(lambda value: _slug(_text(value)), name)
+
+    def each(column: list, attribute: str) -> list[object]:
+        return list(map(attrgetter(attribute), column))
+
+    metric, unit, sector = slug("metric"), slug("unit"), slug("sector")
+    regions = read_each(lambda value: _region_keys(_text(value)), "region")
+    periods = read_each(lambda value: parse_period(value) or NO_PERIOD, "period")
+    readings = _read_values(
+        raw("value"), textual.get("value", True), list(map(kinds.get, metric)),
+        read.delimiter == ";",
+    )  # fmt: skip
+    return {
+        "row_number": read.row_numbers,
+        "region_raw": text("region"), "period_raw": text("period"),
+        "metric_raw": text("metric"), "value_raw": text("value"),
+        "sector_raw": text("sector"), "unit_raw": text("unit"), "note": text("note"),
+        "region_key": list(map(itemgetter(0), regions)),
+        "loose_region_key": list(map(itemgetter(1), regions)),
+        "period": each(periods, "label"), "period_type": each(periods, "period_type"),
+        "period_start": each(periods, "start"), "period_end": each(periods, "end"),
+        "metric": metric,
+        "sector": [value or "all" for value in sector],
+        "unit": [UNIT_SPELLINGS.get(value or "", value) for value in unit],
+        "value": each(readings, "value"), "value_error": each(readings, "error"),
+        "value_detail": [reading.detail or None for reading in readings],
+        "percent_sign": each(readings, "percent_sign"),
+        "row_problem": read.problems, "raw_record": read.raw_records,
+    }  # fmt: skip
 
 
 def parse_submission(data: bytes, file_format: str, kinds: dict[str, str]) -> ParsedSubmission:
@@ -127,12 +188,7 @@ def parse_submission(data: bytes, file_format: str, kinds: dict[str, str]) -> Pa
         raise FileRejected("empty_file", "the file is empty (0 bytes)")
     text, encoding = decode_submission(data)
     result = read_csv(text) if file_format == "csv" else read_json(text)
-    semicolon = result.delimiter == ";"
-    readers = _FieldReaders(kinds, semicolon)
-    values = zip(*map(readers.row, result.rows), strict=True) if result.rows else ()
-    columns = {name: list(column) for name, column in zip(PARSED_COLUMNS, values, strict=True)}
-    if not columns:
-        columns = {name: [] for name in PARSED_COLUMNS}
+    columns = _parsed_columns(result, kinds)
     findings = []
     if encoding in LEGACY_ENCODINGS:
         findings.append(

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring as encode_json_text
+from operator import itemgetter
 
 from orchestration.lib.rules import FileRejected
 
@@ -34,11 +35,26 @@ class RawRow:
 
 @dataclass
 class ReadResult:
-    rows: list[RawRow]
+    """A file's observations, column by column: `fields` holds one list per field the
+    file has (CSV: the header's; JSON: every field), aligned with `row_numbers`."""
+
+    row_numbers: list[int] = field(default_factory=list)
+    fields: dict[str, list[object]] = field(default_factory=dict)
+    raw_records: list[str] = field(default_factory=list)
+    problems: list[str | None] = field(default_factory=list)  # structural, per row
     delimiter: str | None = None  # ',', ';' or '\t' for CSV
     submitted_at: datetime | None = None
     declared_submitter: str | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[RawRow]:
+        """The same observations row by row (for reading a few; parsing uses columns)."""
+        return [
+            RawRow(number, {name: column[i] for name, column in self.fields.items()},
+                   self.raw_records[i], self.problems[i])
+            for i, number in enumerate(self.row_numbers)
+        ]  # fmt: skip
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -68,34 +84,56 @@ def read_csv(text: str) -> ReadResult:
                 f"{_DELIMITERS[delimiter]})",
             )
         positions = {f: names.index(f) for f in FIELDS if f in names}
-        rows = list(_csv_rows(reader, header, positions))
+        result = _csv_columns(list(reader), header, positions)
     except csv.Error as err:
         raise FileRejected(
             "unreadable_file", f"line {reader.line_num}: not valid CSV ({err})"
         ) from None
-    if not rows:
+    if not result.row_numbers:
         raise FileRejected("empty_file", "the file has a header row but no data rows")
-    return ReadResult(rows=rows, delimiter=delimiter)
+    result.delimiter = delimiter
+    return result
 
 
-def _csv_rows(
-    reader: Iterator[list[str]], header: list[str], positions: dict[str, int]
-) -> Iterator[RawRow]:
-    for number, cells in enumerate(reader, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        fields: dict[str, object] = {
-            f: (cells[i] if i < len(cells) else None) for f, i in positions.items()
-        }
-        record = {h.strip(): c for h, c in zip(header, cells, strict=False)}
-        problem = None
-        if len(cells) > len(header):
-            record["_extra_cells"] = cells[len(header) :]
-            problem = (
-                f"the row has {len(cells)} cells but the header has {len(header)}: a value "
-                "probably contains the delimiter; quote it or remove thousands separators"
-            )
-        yield RawRow(number, fields, json.dumps(record, ensure_ascii=False), problem)
+def _csv_columns(rows: list[list[str]], header: list[str], positions: dict[str, int]) -> ReadResult:
+    """Columns of the non-blank rows. Every step maps over whole columns; the per-row
+    Python is limited to what rows that are too short or too long need."""
+    numbers = list(range(1, len(rows) + 1))
+    if not (rows and min(map(len, rows)) and all(map(str.strip, map(itemgetter(0), rows)))):
+        # some row may be blank (only a row whose first cell is blank can be): drop those
+        non_blank = [i for i, cells in enumerate(rows) if "".join(cells).strip()]
+        numbers, rows = [i + 1 for i in non_blank], [rows[i] for i in non_blank]
+    width = len(header)
+    lengths = set(map(len, rows))
+    fields: dict[str, list[object]] = {}
+    for name, i in positions.items():
+        if not lengths or min(lengths) > i:
+            fields[name] = list(map(itemgetter(i), rows))
+        else:
+            fields[name] = [cells[i] if i < len(cells) else None for cells in rows]
+    # the record as sent: json.dumps({header: cell}) for every row, written out directly
+    keys = [h.strip() for h in header]
+    prefixes = [encode_json_text(k) + ": " for k in keys]
+    records = [
+        "{" + ", ".join(map(str.__add__, prefixes, map(encode_json_text, cells))) + "}"
+        for cells in rows
+    ]
+    problems: list[str | None] = [None] * len(rows)
+    repeated_names = len(set(keys)) < len(keys)  # a dict keeps one key: the last cell
+    if repeated_names or (lengths and max(lengths) > width):
+        for i, cells in enumerate(rows):
+            if repeated_names or len(cells) > width:
+                record: dict[str, object] = dict(zip(keys, cells, strict=False))
+                if len(cells) <= width:
+                    records[i] = json.dumps(record, ensure_ascii=False)
+                    continue
+                record["_extra_cells"] = cells[width:]
+                records[i] = json.dumps(record, ensure_ascii=False)
+                problems[i] = (
+                    f"the row has {len(cells)} cells but the header has {width}: a value "
+                    "probably contains the delimiter; quote it or remove thousands separators"
+                )
+    return ReadResult(numbers, fields, records, problems)
 
 
 def _reject_constants(token: str) -> object:
@@ -137,7 +175,7 @@ def read_json(text: str) -> ReadResult:
             "unreadable_file", "the JSON contains an invalid \\u escape (a lone surrogate)"
         ) from None
     defaults: dict[str, object] = {}
-    result = ReadResult(rows=[])
+    result = ReadResult()
     if isinstance(document, list):
         observations = document
     elif isinstance(document, dict):
@@ -167,17 +205,24 @@ def read_json(text: str) -> ReadResult:
         raise FileRejected("unreadable_file", "the JSON document must be an object or an array")
     if not observations:
         raise FileRejected("empty_file", "the file contains no observations")
-    for number, item in enumerate(observations, start=1):
-        result.rows.append(_json_row(number, item, defaults))
+    result.row_numbers = list(range(1, len(observations) + 1))
+    result.fields = {name: [] for name in FIELDS}
+    for item in observations:
+        _add_json_row(result, item, defaults)
     return result
 
 
-def _json_row(number: int, item: object, defaults: dict[str, object]) -> RawRow:
-    record = json.dumps(item, ensure_ascii=False, default=str)
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def _add_json_row(result: ReadResult, item: object, defaults: dict[str, object]) -> None:
+    result.raw_records.append(_RECORD_ENCODER.encode(item))
     if not isinstance(item, dict):
-        return RawRow(number, {}, record, "the observation is not a JSON object")
-    fields: dict[str, object] = {}
-    for name in FIELDS:
+        for column in result.fields.values():
+            column.append(None)
+        result.problems.append("the observation is not a JSON object")
+        return
+    for name, column in result.fields.items():
         value = item.get(name)
         if value is None:
             value = defaults.get(name)
@@ -185,10 +230,9 @@ def _json_row(number: int, item: object, defaults: dict[str, object]) -> RawRow:
             value = json.dumps(value, ensure_ascii=False)
         elif name != "value" and value is not None and not isinstance(value, str):
             value = str(value)
-        fields[name] = value
-    problem = None
-    if "__duplicate_keys__" in item:
-        problem = (
-            f"the observation repeats the key(s) {item['__duplicate_keys__']} with different values"
-        )
-    return RawRow(number, fields, record, problem)
+        column.append(value)
+    result.problems.append(
+        f"the observation repeats the key(s) {item['__duplicate_keys__']} with different values"
+        if "__duplicate_keys__" in item
+        else None
+    )
