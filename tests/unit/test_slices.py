@@ -15,24 +15,44 @@ from orchestration.lib.slices import in_slices
 from tests.conftest import environment
 
 
+@pytest.mark.parametrize("stored", ["keys_together", "keys_interleaved"])
 @pytest.mark.parametrize(("rows", "max_rows", "slices"), [(0, 10, 1), (10, 10, 1), (1000, 99, 11)])
 def test_slices_cover_every_row_once_and_keep_keys_together(
-    rows: int, max_rows: int, slices: int
+    stored: str, rows: int, max_rows: int, slices: int
 ) -> None:
     conn = duckdb.connect()
+    order = "i % 37, i" if stored == "keys_together" else "i"
     conn.execute(
-        "create table t as select i, 'key' || (i % 37) as k from range($n) r(i)", {"n": rows}
+        f"create table t as select i, 'key' || (i % 37) as k from range($n) r(i) order by {order}",
+        {"n": rows},
     )
+    conn.execute("delete from t where i = 500")  # a gap in the row ids of one key
     seen: list[tuple[int, str]] = []
     keys_by_slice = []
-    for result in in_slices(conn, "select i, k from t", "k", max_rows):
+    queries = []
+    for result in in_slices(conn, "t", "i, k", "i <> 3 or i = 3", "k", max_rows):
         part = result.fetchall()
         seen += part
         keys_by_slice.append({k for _, k in part})
-    assert len(keys_by_slice) == slices
+        queries.append(result.sql_query())
     assert sorted(seen) == sorted(conn.execute("select i, k from t").fetchall())
     for number, keys in enumerate(keys_by_slice):
         assert not any(keys & other for other in keys_by_slice[number + 1 :])
+    if rows > max_rows and stored == "keys_together":
+        # whole keys, joined up to the limit: 37 keys of 27 rows, three to a slice
+        assert len(keys_by_slice) == 13
+        assert all("rowid between" in query for query in queries)
+    else:
+        assert len(keys_by_slice) == slices
+    if rows > max_rows and stored == "keys_interleaved":
+        assert all("hash(k)" in query for query in queries)
+
+
+def test_a_key_larger_than_a_slice_is_a_slice_of_its_own() -> None:
+    conn = duckdb.connect()
+    conn.execute("create table t as select i, i // 10 as k from range(30) r(i) order by i")
+    sizes = [len(r.fetchall()) for r in in_slices(conn, "t", "i", "true", "k", max_rows=4)]
+    assert sizes == [10, 10, 10]
 
 
 def _parsed_row(sha: str, row_number: int, value: float | None, error: str | None) -> dict:

@@ -55,9 +55,8 @@ def mart_expectations(warehouse: WarehouseResource):
         ]
         for table, suite in SUITE_BY_MART.items():
             scope, key = SCOPE_BY_SUITE[suite]
-            query = f"select * from marts.{table} where {scope}"
             rows, evaluated, failed, success = 0, 0, [], True
-            for result in in_slices(conn, query, key, MAX_ROWS_PER_FRAME):
+            for result in in_slices(conn, f"marts.{table}", "*", scope, key, MAX_ROWS_PER_FRAME):
                 frame = result.df()
                 outcome = run_suite(suite, frame, {"region_codes": region_codes})
                 rows += len(frame)

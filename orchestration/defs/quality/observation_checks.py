@@ -24,10 +24,9 @@ def validate_table(
 
     from orchestration.lib.slices import in_slices
 
-    query = f"select {', '.join(schema.columns)} from {table} where {scope}"
     rows, failures = 0, []
     with warehouse.state_connection() as conn:
-        for result in in_slices(conn, query, key="file_sha256"):
+        for result in in_slices(conn, table, ", ".join(schema.columns), scope, "file_sha256"):
             frame = result.pl()
             rows += len(frame)
             try:
