@@ -253,12 +253,14 @@ from (
 delete from raw.validated_observations
 where file_sha256 in (select file_sha256 from to_validate);
 
+-- a file's rows stored together, so that checks read the table in row-id slices (slices.py)
 insert into raw.validated_observations
 select file_sha256, row_number, upper(submitter) as submitter, region_code, period,
     period_type, period_start, period_end, metric, kind, sector,
     value_std as value, value_raw, unit, note
 from duplicate_groups
-where distinct_values = 1 and is_first_copy;
+where distinct_values = 1 and is_first_copy
+order by file_sha256;
 
 -- the keys whose facts must be rebuilt: those of the observations accepted just now
 insert into raw.pending_model_keys

@@ -25,11 +25,11 @@ def _load_reference(conn, drop_alias: str | None = None) -> None:
     state.replace_table(conn, "raw.metrics", load_metrics(REFERENCE))
 
 
-def _ingest(conn, landing: Path) -> None:
+def _ingest(conn, landing: Path, max_bytes: int = 1 << 20) -> None:
     kinds = dict(conn.execute("select metric_code, kind from raw.metrics").fetchall())
     submitters = {r[0] for r in conn.execute("select region_code from raw.regions").fetchall()}
     ingest.record_landed_files(conn, landing, datetime(2026, 11, 23, 2))
-    ingest.parse_pending_files(conn, landing, kinds, submitters, 1 << 20)
+    ingest.parse_pending_files(conn, landing, kinds, submitters, max_bytes)
 
 
 def _outputs(conn) -> dict[str, list[tuple]]:
@@ -90,3 +90,37 @@ def test_only_new_files_are_validated_until_the_basis_changes(tmp_path: Path) ->
         _load_reference(conn, drop_alias=alias)
         tomorrow = validation.validate_observations(conn, date(2026, 11, 24))
         assert tomorrow["revalidated_everything"] == 1
+
+
+def test_each_files_rows_lie_together_for_the_checks_to_read_in_row_id_slices(
+    tmp_path: Path,
+) -> None:
+    # a million rows, for DuckDB to validate on several threads (which interleaves files
+    # unless the insert orders them): one parsed file of 5,000 rows, cloned in SQL
+    landing = tmp_path / "landing"
+    rows = "".join(
+        f"VN-HN,{2000 + month // 12}-{month % 12 + 1:02d},online_dossiers,{sector},{month}\n"
+        for month in range(100)
+        for sector in range(50)
+    )
+    write_file(landing, "VN-HN/big.csv", "region,period,metric,sector,value\n" + rows)
+    with state.connect(tmp_path / "state.duckdb") as conn:
+        _load_reference(conn)
+        _ingest(conn, landing)
+        conn.execute(
+            "create temp table clones as select i, lpad(to_hex(i), 64, '0') as sha "
+            "from range(1, 200) r(i);"
+            "insert into raw.file_ledger select f.* replace (c.sha as file_sha256, "
+            "file_path || c.i as file_path, file_seq + c.i as file_seq) "
+            "from raw.file_ledger f, clones c;"
+            "insert into raw.parsed_observations select p.* replace (c.sha as file_sha256) "
+            "from raw.parsed_observations p, clones c order by c.i"
+        )
+        validation.validate_observations(conn, TODAY)
+        for table in ("raw.parsed_observations", "raw.validated_observations"):
+            ranges = conn.execute(
+                f"select min(rowid), max(rowid), count(*) from {table} "
+                "group by file_sha256 order by 1"
+            ).fetchall()
+            assert [count for _, _, count in ranges] == [5_000] * 200, table
+            assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:], strict=False)), table
