@@ -11,7 +11,9 @@ file.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -46,19 +48,25 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
     everything = stored is None or stored[0] != basis
     conn.execute("begin transaction")
     try:
-        conn.execute(
-            "create or replace temp table to_validate as "
-            "select file_sha256 from raw.file_ledger where ingest_status = 'parsed' "
-            "and ($everything or file_sha256 not in (select file_sha256 from raw.validated_files))",
+        files = conn.execute(
+            "select file_sha256, rows_total from raw.file_ledger where ingest_status = 'parsed' "
+            "and ($everything or file_sha256 not in (select file_sha256 from raw.validated_files)) "
+            "order by file_seq",
             {"everything": everything},
-        )
+        ).fetchall()
         if everything:
             conn.execute("delete from raw.validated_files")
-        for statement in _statements(_SQL):
-            if "$today" in statement:
-                conn.execute(statement, {"today": today})
-            else:
-                conn.execute(statement)
+        conn.execute("delete from raw.validation_batch")
+        for chunk in _chunks(files, _chunk_rows()):
+            conn.execute(
+                "create or replace temp table to_validate as select unnest($files) as file_sha256",
+                {"files": chunk},
+            )
+            for statement in _statements(_SQL):
+                if "$today" in statement:
+                    conn.execute(statement, {"today": today})
+                else:
+                    conn.execute(statement)
         conn.execute("delete from raw.validation_basis")
         conn.execute("insert into raw.validation_basis values (?)", [basis])
         fail_point("validate.before_commit")
@@ -66,7 +74,6 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
     except BaseException:
         conn.execute("rollback")
         raise
-    files = conn.execute("select count(*) from to_validate").fetchone()[0]
     accepted = conn.execute("select count(*) from raw.validated_observations").fetchone()[0]
     rejected = conn.execute(
         "select count(distinct (file_sha256, row_number)) from raw.row_issues "
@@ -76,13 +83,38 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
         "select count(*) from raw.row_issues where severity = 'warning'"
     ).fetchone()[0]
     return {
-        "files_validated": files,
+        "files_validated": len(files),
         "revalidated_everything": int(everything),
         "accepted_rows": accepted,
         "rejected_rows": rejected,
         "row_warnings": warnings,
         "pending_model_keys": pending_key_count(conn),
     }
+
+
+# Files are validated in chunks of about this many rows (DIGIMETRICS_VALIDATION_CHUNK_ROWS):
+# the rules' intermediate tables for ten million rows do not fit the memory limit, and
+# spilling them made a full revalidation half as slow again.
+CHUNK_ROWS = 2_000_000
+
+
+def _chunk_rows() -> int:
+    return int(os.environ.get("DIGIMETRICS_VALIDATION_CHUNK_ROWS") or CHUNK_ROWS)
+
+
+def _chunks(files: list[tuple[str, int]], max_rows: int) -> Iterator[list[str]]:
+    """Consecutive files, cut before a chunk would exceed `max_rows` (a larger file is a
+    chunk of its own)."""
+    chunk: list[str] = []
+    rows = 0
+    for sha, count in files:
+        if chunk and rows + (count or 0) > max_rows:
+            yield chunk
+            chunk, rows = [], 0
+        chunk.append(sha)
+        rows += count or 0
+    if chunk:
+        yield chunk
 
 
 def _statements(sql: str) -> list[str]:

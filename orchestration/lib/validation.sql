@@ -2,8 +2,9 @@
 -- other rows of the same file, applied in bulk to the files in temp table `to_validate`
 -- (validation.py chooses them: every parsed file when the registry, the catalog, today's
 -- date or these rules changed, so such a change reaches every submission ever received;
--- else only the files parsed since). A file's rows never depend on another file's here.
--- Parameters: $today (date in DIGIMETRICS_TIMEZONE).
+-- else only the files parsed since). A file's rows never depend on another file's here,
+-- so validation.py runs this once per chunk of files, each small enough to validate in
+-- memory. Parameters: $today (date in DIGIMETRICS_TIMEZONE).
 
 create or replace temp table obs as
 select p.* exclude (raw_record, sector_raw),
@@ -270,7 +271,5 @@ where distinct_values = 1 and is_first_copy;
 insert into raw.validated_files
 select file_sha256 from to_validate
 where file_sha256 not in (select file_sha256 from raw.validated_files);
-
-delete from raw.validation_batch;
 
 insert into raw.validation_batch select file_sha256 from to_validate;

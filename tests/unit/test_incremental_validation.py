@@ -5,6 +5,8 @@ everything from scratch."""
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from orchestration.lib import ingest, state, validation
 from orchestration.lib.names import name_key
 from orchestration.lib.reference import load_metrics, load_registry
@@ -124,3 +126,23 @@ def test_each_files_rows_lie_together_for_the_checks_to_read_in_row_id_slices(
             ).fetchall()
             assert [count for _, _, count in ranges] == [5_000] * 200, table
             assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:], strict=False)), table
+
+
+def test_files_are_cut_into_chunks_of_at_most_so_many_rows() -> None:
+    files = [("a", 4), ("b", 4), ("c", 20), ("d", 1), ("e", 0)]
+    assert list(validation._chunks(files, 9)) == [["a", "b"], ["c"], ["d", "e"]]
+    assert list(validation._chunks(files, 7)) == [["a"], ["b"], ["c"], ["d", "e"]]
+    assert list(validation._chunks([], 7)) == []
+
+
+def test_validating_in_chunks_of_files_gives_the_same_outcome(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing = tmp_path / "landing"
+    copy_samples(landing)
+    whole = _from_scratch(landing, tmp_path / "whole.duckdb")
+    monkeypatch.setenv("DIGIMETRICS_VALIDATION_CHUNK_ROWS", "7")  # a chunk for every file or two
+    chunked = _from_scratch(landing, tmp_path / "chunked.duckdb")
+    assert chunked == whole
+    assert len(whole["raw.validated_observations"]) > 50
+    assert len(whole["raw.row_issues"]) > 10
