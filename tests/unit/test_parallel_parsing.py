@@ -43,6 +43,7 @@ def test_a_pool_of_processes_stores_what_one_process_stores(
     started = []
     real_pool = ingest.ProcessPoolExecutor
     monkeypatch.setenv("DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES", "1")
+    monkeypatch.setenv("DIGIMETRICS_PARSE_COMMIT_ROWS", "20")  # and many small transactions
     monkeypatch.setattr(
         ingest, "ProcessPoolExecutor", lambda **kw: started.append(kw) or real_pool(**kw)
     )
@@ -78,3 +79,18 @@ def test_files_in_flight_are_bounded_and_outcomes_come_in_order() -> None:
             consumed.append(outcome)
     assert consumed == [item * 10 for item in range(50)]
     assert 1 < most_ahead <= 4, most_ahead  # the one being recorded and three ahead
+
+
+def test_files_are_recorded_in_groups_cut_after_so_many_rows() -> None:
+    import pyarrow as pa
+
+    def parsed(rows: int) -> ingest._ParsedFile:
+        return ingest._ParsedFile(None, pa.table({"row_number": list(range(rows))}))  # type: ignore[arg-type]
+
+    rejected = ingest.FileRejected("empty_file", "the file is empty")
+    outcomes = [
+        (n, o) for n, o in enumerate([parsed(5), parsed(5), rejected, parsed(30), parsed(1)])
+    ]
+    groups = [[n for n, _ in group] for group in ingest._groups(iter(outcomes), 10)]
+    assert groups == [[0, 1], [2, 3], [4]]
+    assert list(ingest._groups(iter([]), 10)) == []

@@ -82,7 +82,7 @@ def file_ledger(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     ]
 )
 def parsed_observations(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Read the files the ledger holds as pending, one transaction per file."""
+    """Read the files the ledger holds as pending; a file's rows commit with its status."""
     settings = warehouse.settings()
     with warehouse.state_connection() as conn:
         kinds = dict(conn.execute("select metric_code, kind from raw.metrics").fetchall())
