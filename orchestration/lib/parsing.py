@@ -69,10 +69,9 @@ def _slug(value: str | None) -> str | None:
 
 
 class _Memo(dict):
-    """A pure one-argument field reader, remembered per file: a province repeats the same
-    region names, periods, metric codes and many values thousands of times in one file.
-    Non-text keys carry their type, so the JSON values 1, 1.0 and true stay apart;
-    unhashable values (a JSON object as a value) are read every time."""
+    """A pure one-argument field reader, remembered, for a JSON column whose values are not
+    all text (see _read_column). Non-text keys carry their type, so the JSON values 1, 1.0
+    and true stay apart; unhashable values (a JSON object as a value) are read every time."""
 
     def __init__(self, read: Callable[[object], object]) -> None:
         super().__init__()
@@ -100,7 +99,8 @@ def _is_text(column: list[object]) -> bool:
 def _read_column(
     read: Callable[[object], object], column: list[object], textual: bool
 ) -> list[object]:
-    """`read` applied to every value of a column, each distinct value read once.
+    """`read` applied to every value of a column, each distinct value read once: a province
+    repeats the same region names, periods and metric codes thousands of times in a file.
     `textual`: every value is text or missing (see _is_text)."""
     if textual:
         readings = {raw: read(raw) for raw in set(column)}
