@@ -2,11 +2,15 @@
 run after dbt builds the marts and before the warehouse is published."""
 
 import json
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.lib.expectations import run_suite
+
+if TYPE_CHECKING:  # pandas is imported when the checks run, not when Dagster loads
+    import pandas as pd
 
 # mart table -> the suite that guards it
 SUITE_BY_MART = {
@@ -42,6 +46,16 @@ SCOPE_BY_SUITE = {
 MAX_ROWS_PER_FRAME = 500_000
 
 
+def known_codes(frame: "pd.DataFrame", region_codes: set[str]) -> list[str]:
+    """The known region codes among those in `frame`: for a suite's "region_code is in the
+    registry", the same verdict as every known code, but GX copies a parameter's value
+    set hundreds of times per run, and the 13,000 codes of a national registry cost
+    1.6 s a run where a few cost almost nothing."""
+    if "region_code" not in frame.columns:
+        return []
+    return sorted(set(frame["region_code"].dropna()) & region_codes)
+
+
 @dg.multi_asset_check(
     specs=[_spec(table) for table in SUITE_BY_MART],
     description="Great Expectations suites over the marts (one GX context for all).",
@@ -50,15 +64,17 @@ def mart_expectations(warehouse: WarehouseResource):
     from orchestration.lib.slices import in_slices
 
     with warehouse.state_connection() as conn:
-        region_codes = [
+        region_codes = {
             r[0] for r in conn.execute("select region_code from marts.dim_region").fetchall()
-        ]
+        }
         for table, suite in SUITE_BY_MART.items():
             scope, key = SCOPE_BY_SUITE[suite]
             rows, evaluated, failed, success = 0, 0, [], True
             for result in in_slices(conn, f"marts.{table}", "*", scope, key, MAX_ROWS_PER_FRAME):
                 frame = result.df()
-                outcome = run_suite(suite, frame, {"region_codes": region_codes})
+                outcome = run_suite(
+                    suite, frame, {"region_codes": known_codes(frame, region_codes)}
+                )
                 rows += len(frame)
                 evaluated = max(evaluated, outcome.evaluated)
                 failed += outcome.failed
