@@ -3,12 +3,16 @@ schedule and the landing-zone sensor."""
 
 import json
 from datetime import datetime
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import pytest
+from packaging.version import Version
 
 from orchestration.definitions import defs
+from orchestration.defs.warehouse.project import dbt_cli_resource
 from tests.conftest import write_file
 
 DEFS = defs()
@@ -109,3 +113,21 @@ def test_sensor_requests_one_run_per_new_set_of_files(landing: tuple[Path, Path]
     requests, _, cursor = evaluate(cursor)
     assert len(requests) == 1 and requests[0].run_key != first_key
     assert json.loads(cursor)["files"] == 2
+
+
+def test_dbt_resource_skips_the_version_subprocess_and_the_unused_adapter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every `dbt.cli()` call used to run `dbt --version` (2.5 s) and build a dbt adapter in
+    the Dagster process (1.9 s); the project's resource needs neither."""
+    import dagster_dbt.core.resource
+
+    def no_subprocess(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError(f"dbt resource started a subprocess: {args}")
+
+    monkeypatch.setattr(dagster_dbt.core.resource, "check_output", no_subprocess)
+    resource = dbt_cli_resource()
+    assert resource._cli_version == Version(installed_version("dbt-core"))
+    assert resource._cli_version.major < 2  # dbt Core, not Fusion: dagster-dbt's Core path
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
+    assert DEFS.resources["dbt"].__class__ is resource.__class__

@@ -2,9 +2,12 @@
 
 import os
 import sys
+from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging.version import Version
 
 from orchestration.lib.settings import REPO_ROOT
 
@@ -17,8 +20,26 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+class DigimetricsDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource without two start-up costs of every `cli()` call that this
+    project does not need (4.4 s of a 28 s one-file refresh, measured):
+
+    - `dbt --version` in a subprocess (2.5 s) to learn the version: the executable is the
+      dbt-core of this environment (DBT_EXECUTABLE), so its package metadata says it;
+    - a dbt adapter built inside the Dagster process (1.9 s), which dagster-dbt uses only
+      for `fetch_row_counts()` and `fetch_column_metadata()`: this project calls neither.
+    """
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(installed_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: object) -> None:
+        return None
+
+
 def dbt_cli_resource() -> DbtCliResource:
-    return DbtCliResource(
+    return DigimetricsDbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=DBT_EXECUTABLE,
