@@ -1,12 +1,17 @@
 """From a submission's bytes to parsed observation rows: decoding, reading, and reading
 each field on its own (numbers, periods, names). Rules that need the registry, the
-calendar or other rows are applied later, in bulk (see validation.py)."""
+calendar or other rows are applied later, in bulk (see validation.py).
+
+Memory: the bytes are decoded whole once, to choose the encoding (decoding.py). For a
+large file that text is dropped, and the readers read the bytes again through a decoding
+stream, a piece at a time, so that the file is not held as bytes, text and rows at once.
+"""
 
 from __future__ import annotations
 
-import json
+import codecs
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -14,11 +19,26 @@ from operator import attrgetter, itemgetter
 
 import pyarrow as pa
 
-from orchestration.lib.decoding import LEGACY_ENCODINGS, decode_submission
+from orchestration.lib.decoding import (
+    LEGACY_ENCODINGS,
+    UTF8,
+    UTF8_BOM,
+    UTF16BE,
+    UTF16LE,
+    WINDOWS_1251,
+    decode_submission,
+)
 from orchestration.lib.names import loose_key, name_key
 from orchestration.lib.numbers import NumberReading, read_number
 from orchestration.lib.periods import Period, parse_period
-from orchestration.lib.readers import ReadResult, read_csv, read_json
+from orchestration.lib.readers import (
+    ReadResult,
+    TextSource,
+    is_text,
+    json_text,
+    read_csv_batches,
+    read_json_batches,
+)
 from orchestration.lib.rules import FileRejected, Finding
 
 PARSED_COLUMNS = (
@@ -38,6 +58,13 @@ PARSED_SCHEMA = pa.schema(
        ("percent_sign", pa.bool_()), ("row_problem", pa.string()), ("raw_record", pa.string())]
 )  # fmt: skip
 UNIT_SPELLINGS = {"%": "percent", "pct": "percent", "percentage": "percent"}
+# Python's codec for each encoding decode_submission names; the utf-8-sig and utf-16
+# codecs drop the byte-order mark as decode_submission does
+_CODECS = {UTF8: "utf-8", UTF8_BOM: "utf-8-sig", UTF16LE: "utf-16", UTF16BE: "utf-16",
+           WINDOWS_1251: "cp1251"}  # fmt: skip
+# from this size on a file is read through a stream; a smaller one from its decoded text,
+# which is quicker (one decoding) and holds little
+STREAM_BYTES = 16 << 20
 
 
 @dataclass
@@ -48,6 +75,7 @@ class ParsedSubmission:
     declared_submitter: str | None
     columns: dict[str, list[object]]
     findings: list[Finding] = field(default_factory=list)
+    submitted_at_raw: str | None = None  # the submitted_at the file states, as written
 
     @property
     def row_count(self) -> int:
@@ -55,10 +83,8 @@ class ParsedSubmission:
 
 
 def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text
+    """A raw JSON value as text: a string as it is, anything else as written in the file."""
+    return value if value is None or type(value) is str else json_text(value)
 
 
 def _slug(value: str | None) -> str | None:
@@ -88,20 +114,12 @@ class _Memo(dict):
             return self.read(raw)
 
 
-_TEXT = {str, type(None)}
-
-
-def _is_text(column: list[object]) -> bool:
-    """True when every value is text or missing, as in every CSV file."""
-    return set(map(type, column)) <= _TEXT
-
-
 def _read_column(
     read: Callable[[object], object], column: list[object], textual: bool
 ) -> list[object]:
     """`read` applied to every value of a column, each distinct value read once: a province
     repeats the same region names, periods and metric codes thousands of times in a file.
-    `textual`: every value is text or missing (see _is_text)."""
+    `textual`: every value is text or missing (see readers.is_text)."""
     if textual:
         readings = {raw: read(raw) for raw in set(column)}
         return list(map(readings.__getitem__, column))
@@ -136,7 +154,7 @@ def _read_values(
 def _parsed_columns(read: ReadResult, kinds: dict[str, str]) -> dict[str, list[object]]:
     """Every column of PARSED_COLUMNS, computed column by column."""
     missing = [None] * len(read.row_numbers)
-    textual = {name: _is_text(column) for name, column in read.fields.items()}
+    textual = {name: is_text(column) for name, column in read.fields.items()}
 
     def raw(name: str) -> list[object]:
         return read.fields.get(name) or missing
@@ -184,11 +202,65 @@ def parse_submission(data: bytes, file_format: str, kinds: dict[str, str]) -> Pa
 
     Raises FileRejected when the whole file must be rejected.
     """
+    (parsed,) = _parse(data, file_format, kinds, None)
+    return parsed
+
+
+def parse_submission_in_chunks(
+    data: bytes, file_format: str, kinds: dict[str, str], rows: int
+) -> Iterator[ParsedSubmission]:
+    """parse_submission's rows in chunks of at most `rows` (concatenated, the same columns),
+    for a file whose rows do not fit in memory as Python objects all at once. Every chunk
+    carries the file's own fields (encoding … findings), the same on each.
+
+    FileRejected may come after some chunks: the caller then drops them. A JSON object
+    document is read twice (its top level first, see readers.read_json_batches).
+    """
+    return _parse(data, file_format, kinds, rows)
+
+
+class _Decoding:
+    """`data` as text, decoded a piece at a time (a readers.TextSource). Unlike a
+    TextIOWrapper, read(n) copies neither the bytes it decodes nor the text it returns: the
+    peak of reading a huge JSON value is its text, not two or three copies of it."""
+
+    def __init__(self, data: bytes, encoding: str) -> None:
+        self.data = memoryview(data)
+        self.codec = _CODECS[encoding]
+        self.seek(0)
+
+    def seek(self, offset: int, /) -> int:
+        assert offset == 0, "only to the start"
+        self.pos = 0
+        self.decoder = codecs.getincrementaldecoder(self.codec)()
+        return 0
+
+    def read(self, size: int, /) -> str:
+        """About `size` characters (at most `size` bytes' worth); '' at the end."""
+        text = ""
+        while not text and self.pos < len(self.data):
+            piece = self.data[self.pos : self.pos + size]
+            self.pos += len(piece)
+            text = self.decoder.decode(piece, final=self.pos == len(self.data))
+        return text
+
+
+def _parse(
+    data: bytes, file_format: str, kinds: dict[str, str], rows: int | None
+) -> Iterator[ParsedSubmission]:
     if not data:
         raise FileRejected("empty_file", "the file is empty (0 bytes)")
     text, encoding = decode_submission(data)
-    result = read_csv(text) if file_format == "csv" else read_json(text)
-    columns = _parsed_columns(result, kinds)
+    if len(data) >= STREAM_BYTES:
+        text = None  # read again from `data`, a piece at a time
+
+    def open_text() -> str | TextSource:
+        return _Decoding(data, encoding) if text is None else text
+
+    if file_format == "csv":
+        batches = read_csv_batches(open_text(), rows)
+    else:
+        batches = read_json_batches(open_text, rows)
     findings = []
     if encoding in LEGACY_ENCODINGS:
         findings.append(
@@ -197,11 +269,14 @@ def parse_submission(data: bytes, file_format: str, kinds: dict[str, str]) -> Pa
                 f"the file is encoded as {encoding}; it was read, but please save files as UTF-8",
             )
         )
-    return ParsedSubmission(
-        encoding=encoding,
-        delimiter=result.delimiter,
-        submitted_at=result.submitted_at,
-        declared_submitter=result.declared_submitter,
-        columns=columns,
-        findings=findings,
-    )
+    for batch in batches:
+        yield ParsedSubmission(
+            encoding=encoding,
+            delimiter=batch.delimiter,
+            submitted_at=batch.submitted_at,
+            declared_submitter=batch.declared_submitter,
+            columns=_parsed_columns(batch, kinds),
+            findings=list(findings),
+            submitted_at_raw=batch.submitted_at_raw,
+        )
+        del batch  # its columns are the chunk's now; hold nothing else while the next is read

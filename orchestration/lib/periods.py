@@ -10,7 +10,10 @@ from datetime import date
 
 ARABIC_DIGITS = {ord(c): str(i % 10) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
 MIN_YEAR = 1900
-MAX_YEAR = 2999
+# the latest year a date holds; a period that starts after today is future_period, not bad_period
+MAX_YEAR = date.max.year
+# longer text is no period in any spelling; it is not normalized (a 500 MB cell must not be copied)
+_LONGEST = 1000
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def parse_period(raw: object) -> Period | None:
         return None
     if isinstance(raw, int):
         raw = str(raw) if 0 <= raw <= MAX_YEAR else ""
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or len(raw) > _LONGEST:
         return None
     text = unicodedata.normalize("NFKC", raw).translate(ARABIC_DIGITS).strip().upper()
     if len(text) > 20:

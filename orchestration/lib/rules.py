@@ -12,6 +12,7 @@ FILE_RULES = (
     "unreadable_file",
     "empty_file",
     "missing_columns",
+    "duplicate_columns",
     "submitter_mismatch",
     "file_too_large",
 )
@@ -31,7 +32,12 @@ ROW_RULES = (
     "duplicate_conflict",
     "numerator_exceeds_denominator",
 )
-WARNING_RULES = ("duplicate_identical", "rate_mismatch", "legacy_encoding")
+WARNING_RULES = (
+    "duplicate_identical",
+    "rate_mismatch",
+    "legacy_encoding",
+    "future_submitted_at",
+)
 
 SEVERITY_BY_RULE: dict[str, str] = {
     **{rule: FILE_REJECTED for rule in FILE_RULES},

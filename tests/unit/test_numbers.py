@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from orchestration.lib.numbers import MISSING, UNPARSEABLE, NumberReading, read_number
+from orchestration.lib.numbers import MISSING, UNPARSEABLE, JsonNumber, NumberReading, read_number
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space
@@ -317,3 +317,88 @@ def test_numbers_too_large_to_hold_exactly_are_unparseable(raw: object) -> None:
 
 def test_the_largest_exact_count_is_read() -> None:
     assert read_number(str(2**53 - 1), kind="count").value == 2**53 - 1
+
+
+# --- negative zero (issue item 4) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["-0", "-0.0", "-0%", " -0 ", "\u22120", "-٠", -0.0])
+@pytest.mark.parametrize("kind", ["count", "rate", None])
+def test_a_negative_zero_reads_as_zero(raw: object, kind: str | None) -> None:
+    reading = read_number(raw, kind=kind)
+    assert reading.value == 0.0
+    assert math.copysign(1.0, reading.value) == 1.0  # never published as -0
+
+
+@pytest.mark.parametrize("raw", ["-0,0", "-0,00%"])
+def test_a_negative_zero_with_a_decimal_comma_reads_as_zero(raw: str) -> None:
+    reading = read_number(raw, kind="rate", semicolon_file=True)
+    assert reading.value == 0.0
+    assert math.copysign(1.0, reading.value) == 1.0  # never published as -0
+
+
+def test_a_json_negative_zero_reads_as_zero() -> None:
+    for text in ("-0", "-0.0", "-0e5"):
+        value = read_number(JsonNumber(text), kind="count").value
+        assert value == 0.0 and math.copysign(1.0, value) == 1.0
+
+
+# --- messages quote the raw value as sent (issue item 6) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "semicolon", "quoted"),
+    [
+        ("50%%", "rate", False, "'50%%'"),
+        (" 12.345 ", "count", False, "' 12.345 '"),
+        ("-2,439", "count", True, "'-2,439'"),
+        ("١٢٫٣٤٥%%", "rate", False, "'١٢٫٣٤٥%%'"),
+        ("81,17", "rate", False, "'81,17'"),
+        ("2 439", "rate", False, "'2 439'"),
+        ("2,439", None, False, "'2,439'"),
+        ("12abc", "count", False, "'12abc'"),
+        ("+%", "rate", False, "'+%'"),
+        ("9007199254740992", "count", False, "'9007199254740992'"),
+        ("1\u200b000", "count", False, "'1\\u200b000'"),  # invisible characters escaped
+        ("5\u00a0%%", "rate", False, "'5\\u00a0%%'"),
+        ("1\ue000", "count", False, "'1\\ue000'"),
+    ],
+)
+def test_details_quote_the_raw_value_exactly(raw, kind, semicolon, quoted) -> None:
+    reading = read_number(raw, kind=kind, semicolon_file=semicolon)
+    assert reading.error == UNPARSEABLE
+    assert reading.detail.startswith(quoted + " "), reading.detail
+
+
+def test_a_long_raw_value_is_quoted_by_its_start() -> None:
+    raw = "see the attached spreadsheet " * 40
+    detail = read_number(raw, kind="count").detail
+    assert detail.startswith("'" + raw[:97] + "...' ") and len(detail) < 200
+
+
+def test_a_huge_text_value_is_rejected_without_copies() -> None:
+    reading = read_number("1" + " " * 2_000_000 + "x", kind="count")
+    assert reading.error == UNPARSEABLE and len(reading.detail) < 200
+
+
+# --- JSON numbers kept as written (issue item 6) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [("2.50", "rate", 2.5), ("1E3", "count", 1000.0), ("1e3", None, 1000.0),
+     ("1.5e1", "rate", 15.0), ("1e-400", "rate", 0.0), ("2.000", "count", 2.0)],
+)  # fmt: skip
+@pytest.mark.parametrize("semicolon", [False, True])
+def test_json_numbers_as_written_read_as_json(text, kind, value, semicolon) -> None:
+    # never with a file's CSV conventions: "2.000" is two, not two thousand
+    assert read_number(JsonNumber(text), kind=kind, semicolon_file=semicolon) == NumberReading(
+        value=value
+    )
+
+
+@pytest.mark.parametrize("text", ["1e400", "-1E400", "1" + "0" * 5000, "12345678901234567890"])
+def test_json_numbers_too_large_quote_their_text(text: str) -> None:
+    reading = read_number(JsonNumber(text), kind="count")
+    assert reading.error == UNPARSEABLE
+    assert reading.detail.startswith(f"'{text[:97]}") and "too large" in reading.detail

@@ -5,11 +5,20 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import math
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
-from orchestration.lib.parsing import PARSED_COLUMNS, UNIT_SPELLINGS, parse_submission
+from orchestration.lib import parsing, readers
+from orchestration.lib.parsing import (
+    PARSED_COLUMNS,
+    UNIT_SPELLINGS,
+    ParsedSubmission,
+    parse_submission,
+    parse_submission_in_chunks,
+)
 from orchestration.lib.rules import FileRejected
 
 KINDS = {
@@ -367,3 +376,170 @@ def test_json_in_utf16_is_read():
 @pytest.mark.parametrize("file_format", ["csv", "json"])
 def test_zero_bytes_message(file_format):
     assert rejected(b"", file_format).message == "the file is empty (0 bytes)"
+
+
+# --- the issue's cases end to end ----------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=["text", "stream"])
+def path_taken(request, monkeypatch) -> str:
+    """Every test using it runs on both paths: a small file read from its decoded text, and
+    a large one read from its bytes through a stream (here: in pieces of 5 characters)."""
+    if request.param == "stream":
+        monkeypatch.setattr(parsing, "STREAM_BYTES", 0)
+        monkeypatch.setattr(readers, "_CHUNK", 5)
+    return request.param
+
+
+def test_a_comma_file_with_semicolons_in_a_quoted_header_cell(path_taken):
+    data = b'region,period,metric,value,"note; a; b; c; d; e"\nVN-36,2024,population,5,x\n'
+    parsed = parse_submission(data, "csv", KINDS)
+    assert parsed.delimiter == "," and parsed.columns["value"] == [5.0]
+
+
+def test_duplicate_columns_reject_the_file(path_taken):
+    err = rejected(b"region,period,metric,value, Value \nVN-36,2024,population,5,6\n", "csv")
+    assert (
+        err.rule == "duplicate_columns" and "columns 4 ('value') and 5 (' Value ')" in err.message
+    )
+
+
+def test_json_keys_in_any_case(path_taken):
+    data = b'{"Period": "2024", "OBSERVATIONS": [{"Region": "VN-HN", " METRIC ": "population", "Value": 5}]}'
+    row = one_row(data, "json")
+    assert (row["region_key"], row["period"], row["metric"], row["value"]) == (
+        "vn hn", "2024", "population", 5.0
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "file_format"),
+    [
+        (b"region,period,metric,value\nVN-36,2024,population,-0\nVN-36,2024,ehr_coverage,-0.0%\n", "csv"),
+        (b"region;period;metric;value\nVN-36;2024;ehr_coverage;-0,0\nVN-36;2024;population;-0\n", "csv"),
+        (b'[{"region": "VN-36", "period": "2024", "metric": "population", "value": -0},'
+         b' {"region": "VN-36", "period": "2024", "metric": "ehr_coverage", "value": -0.0}]', "json"),
+    ],
+)  # fmt: skip
+def test_a_negative_zero_is_published_as_zero(data, file_format, path_taken):
+    values = parse_submission(data, file_format, KINDS).columns["value"]
+    assert values == [0.0, 0.0] and all(math.copysign(1.0, v) == 1.0 for v in values)
+
+
+def test_9999_q4_is_a_period(path_taken):
+    row = one_row(b"region,period,metric,value\nVN-36,9999-Q4,population,5\n")
+    assert (row["period"], row["period_start"], row["period_end"]) == (
+        "9999-Q4", date(9999, 10, 1), date(9999, 12, 31)
+    )  # fmt: skip
+
+
+def test_messages_quote_raw_values_as_sent(path_taken):
+    row = one_row(b"region,period,metric,value\nVN-36,2024,ehr_coverage,50%%\n")
+    assert row["value_raw"] == "50%%" and row["value_detail"].startswith("'50%%' ")
+
+
+def test_json_numbers_are_kept_as_written(path_taken):
+    data = (
+        b'[{"region": "VN-36", "period": "2024", "metric": "population", "value": 1e400},'
+        b' {"region": "VN-36", "period": "2024", "metric": "population", "value": 1E3},'
+        b' {"region": "VN-36", "period": "2024", "metric": "ehr_coverage", "value": 2.50}]'
+    )
+    rows = rows_of(parse_submission(data, "json", KINDS))
+    assert [r["value_raw"] for r in rows] == ["1e400", "1E3", "2.50"]
+    assert [r["value"] for r in rows] == [None, 1000.0, 2.5]
+    assert rows[0]["value_error"] == "unparseable_value"
+    assert rows[0]["value_detail"].startswith("'1e400' is too large")
+    assert [r["raw_record"] for r in rows] == [
+        '{"region": "VN-36", "period": "2024", "metric": "population", "value": 1e400}',
+        '{"region": "VN-36", "period": "2024", "metric": "population", "value": 1E3}',
+        '{"region": "VN-36", "period": "2024", "metric": "ehr_coverage", "value": 2.50}',
+    ]
+
+
+def test_submitted_at_raw_is_the_stated_text(path_taken):
+    for stated, aware in (("2024-01-02T03:04:05Z", True), ("2024-01-02 03:04", False)):
+        data = json.dumps({"submitted_at": stated, "observations": [{"value": 1}]}).encode()
+        parsed = parse_submission(data, "json", KINDS)
+        assert parsed.submitted_at_raw == stated
+        assert (parsed.submitted_at.tzinfo is not None) == aware
+    parsed = parse_submission(b'[{"value": 1}]', "json", KINDS)
+    assert parsed.submitted_at is None and parsed.submitted_at_raw is None
+    overflow = b'{"submitted_at": "9999-12-31T23:00:00-05:00", "observations": [{"value": 1}]}'
+    parsed = parse_submission(overflow, "json", KINDS)
+    assert parsed.submitted_at is None and parsed.submitted_at_raw == "9999-12-31T23:00:00-05:00"
+
+
+# --- stream and chunks read what the text reads --------------------------------------------
+
+
+def _samples() -> list[tuple[bytes, str]]:
+    files = sorted(p for p in (REPO / "sources" / "submissions").rglob("*") if p.is_file())
+    return [
+        (p.read_bytes(), p.suffix[1:].lower()) for p in files if p.suffix[1:] in ("csv", "json")
+    ]
+
+
+def _outcome(parse, *args) -> object:
+    try:
+        parsed = parse(*args)
+    except FileRejected as rejection:
+        return rejection.rule, rejection.message
+    return (parsed.encoding, parsed.delimiter, parsed.submitted_at, parsed.submitted_at_raw,
+            parsed.declared_submitter, parsed.findings, parsed.columns)  # fmt: skip
+
+
+def _chunks_joined(data: bytes, file_format: str, rows: int) -> ParsedSubmission:
+    chunks = list(parse_submission_in_chunks(data, file_format, KINDS, rows))
+    assert all(chunk.row_count <= rows for chunk in chunks)
+    assert (
+        len({(c.encoding, c.delimiter, c.submitted_at, c.declared_submitter) for c in chunks}) == 1
+    )
+    first = chunks[0]
+    first.columns = {name: [v for c in chunks for v in c.columns[name]] for name in first.columns}
+    return first
+
+
+def test_the_bundled_samples_read_alike_as_text_as_a_stream_and_in_chunks(monkeypatch):
+    samples = _samples()
+    assert len(samples) > 20
+    as_text = [_outcome(parse_submission, d, f, KINDS) for d, f in samples]
+    monkeypatch.setattr(parsing, "STREAM_BYTES", 0)
+    monkeypatch.setattr(readers, "_CHUNK", 7)
+    assert [_outcome(parse_submission, d, f, KINDS) for d, f in samples] == as_text
+    for rows in (1, 3):
+        assert [_outcome(_chunks_joined, d, f, rows) for d, f in samples] == as_text
+
+
+def test_large_files_read_in_parts_as_a_whole(monkeypatch):
+    """Files of more rows than a part (shared repeated values, CSV lines read in parts)."""
+    line = "VN-{0:02d},2024-{1:02d},population,{2},,count\n"
+    text = "region,period,metric,value,sector,unit\n" + "".join(
+        line.format(i % 7, i % 12 + 1, i) if i % 5 else "\n" for i in range(1, 2_000)
+    )
+    obs = [{"Region": f"VN-{i % 7:02d}", "value": i, "unit": "count"} for i in range(2_000)]
+    document = json.dumps({"observations": obs + [5], "period": "2024"}).encode()
+    expected = [_outcome(parse_submission, text.encode(), "csv", KINDS),
+                _outcome(parse_submission, document, "json", KINDS)]  # fmt: skip
+    monkeypatch.setattr(readers, "_PART_ROWS", 300)
+    monkeypatch.setattr(parsing, "STREAM_BYTES", 0)
+    assert [_outcome(parse_submission, text.encode(), "csv", KINDS),
+            _outcome(parse_submission, document, "json", KINDS)] == expected  # fmt: skip
+    assert [_outcome(_chunks_joined, text.encode(), "csv", 700),
+            _outcome(_chunks_joined, document, "json", 700)] == expected  # fmt: skip
+    parsed = parse_submission(text.encode(), "csv", KINDS)
+    assert len({id(v) for v in parsed.columns["metric_raw"]}) == 1  # repeats are one object
+
+
+def test_chunks_of_a_rejected_file_end_with_the_rejection():
+    data = b"region,period,metric,value\n" + b"VN-36,2024,population,1\n" * 5 + b'"x\n'
+    chunks = parse_submission_in_chunks(data, "csv", KINDS, 2)
+    assert next(chunks).row_count == 2
+    with pytest.raises(FileRejected) as info:
+        list(chunks)
+    assert info.value.rule == "unreadable_file"
+    # a JSON object is read for its top level first: rejected before any chunk
+    bad = b'{"observations": [' + b'{"value": 1},' * 5 + b'{"value": 1}], "period": 1, "period": 2}'
+    with pytest.raises(FileRejected):
+        next(parse_submission_in_chunks(bad, "json", KINDS, 2))

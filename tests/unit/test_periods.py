@@ -87,7 +87,8 @@ def test_valid_period(raw, label, period_type, start, end):
         "24",
         "20245",
         "1899",
-        "3000",
+        "10000",
+        "10000-Q1",
         "2024 06",  # a month needs '-' or '/'
         "2024-6-1",
         "2024-06-01",
@@ -132,3 +133,33 @@ def test_period_is_frozen():
 )
 def test_spellings_share_one_label(spellings, label):
     assert {parse_period(s).label for s in spellings} == {label}
+
+
+# --- years up to 9999 (issue item 5: 2999-H2 read but 9999-Q4 did not) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "label", "start", "end"),
+    [
+        ("3000", "3000", date(3000, 1, 1), date(3000, 12, 31)),
+        ("2999-H2", "2999-H2", date(2999, 7, 1), date(2999, 12, 31)),
+        ("9999-Q4", "9999-Q4", date(9999, 10, 1), date(9999, 12, 31)),
+        ("12/9999", "9999-12", date(9999, 12, 1), date(9999, 12, 31)),
+        ("H2 9999", "9999-H2", date(9999, 7, 1), date(9999, 12, 31)),
+        ("9999", "9999", date(9999, 1, 1), date(9999, 12, 31)),
+        (9999, "9999", date(9999, 1, 1), date(9999, 12, 31)),
+    ],
+)
+def test_every_four_digit_year_from_1900_reads(raw, label, start, end):
+    # a period after today is future_period (validation.sql), never bad_period
+    period = parse_period(raw)
+    assert period is not None and (period.label, period.start, period.end) == (label, start, end)
+
+
+@pytest.mark.parametrize("raw", ["1899-Q4", "0999", 1899, 10000, -2024])
+def test_years_before_1900_or_beyond_four_digits_do_not_read(raw):
+    assert parse_period(raw) is None
+
+
+def test_a_huge_text_is_not_a_period_and_is_not_normalized():
+    assert parse_period(" " * 5_000_000 + "2024") is None

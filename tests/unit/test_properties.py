@@ -33,19 +33,21 @@ import json
 import math
 import string
 import unicodedata
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from orchestration.lib import readers
 from orchestration.lib.decoding import decode_submission
 from orchestration.lib.names import name_key
 from orchestration.lib.numbers import LARGEST_EXACT, MISSING, UNPARSEABLE, read_number
 from orchestration.lib.parsing import PARSED_COLUMNS, parse_submission
 from orchestration.lib.periods import MAX_YEAR, MIN_YEAR, parse_period
-from orchestration.lib.readers import FIELDS, REQUIRED_FIELDS
+from orchestration.lib.readers import FIELDS, REQUIRED_FIELDS, json_text, read_csv, read_json
 from orchestration.lib.reference import load_metrics
 from orchestration.lib.rules import FileRejected
 
@@ -65,9 +67,10 @@ PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
 TO_ARABIC = str.maketrans("0123456789", ARABIC)
 TO_PERSIAN = str.maketrans("0123456789", PERSIAN)
 
+DAY = timedelta(days=1)
 KIND = st.sampled_from(["count", "rate", None])
 SEMICOLON = st.booleans()
-FILE_RULES_OF_PARSING = {"unreadable_file", "empty_file", "missing_columns"}
+FILE_RULES_OF_PARSING = {"unreadable_file", "empty_file", "missing_columns", "duplicate_columns"}
 LABELS = {"utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1251"}
 MAGIC = [b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0"]
 BOMS = [codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE]
@@ -326,7 +329,8 @@ def test_canonical_labels_round_trip(spec):
     assert period.period_type == kind
     assert period.start <= period.end
     assert period.start.year == period.end.year == year == period.year
-    assert period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
+    # the next day starts a month (9999-12-31 has no next day in Python)
+    assert period.start.day == 1 and (period.end == date.max or (period.end + DAY).day == 1)
     assert period.end.month - period.start.month + 1 == MONTHS[kind]
     if kind == "month":
         assert period.end.day == calendar.monthrange(year, n)[1]
@@ -389,8 +393,10 @@ def test_out_of_range_periods_are_rejected(year, bad, form):
 
 @PROPERTY
 @given(
+    # MAX_YEAR is 9999: no four-digit year lies beyond it
     year=st.one_of(
-        st.integers(min_value=1000, max_value=MIN_YEAR - 1), st.integers(MAX_YEAR + 1, 9999)
+        st.integers(min_value=0, max_value=MIN_YEAR - 1).map("{:04d}".format),
+        st.integers(min_value=MAX_YEAR + 1, max_value=10**6).map(str),
     ),
     suffix=st.sampled_from(["", "-H1", "-Q2", "-03"]),
 )
@@ -716,3 +722,96 @@ def test_parse_submission_on_well_formed_csv(spec, codec):
         )
         assert parsed.columns["value"][i] == expected.value
         assert parsed.columns["value_error"][i] == expected.error
+
+
+# --- 8. reading a piece at a time reads what reading the whole text reads ------------------
+
+pieces = st.integers(min_value=1, max_value=40)
+
+
+@FUZZ
+@given(
+    document=documents, ascii_only=st.booleans(), chunk=pieces, indent=st.sampled_from([None, 1])
+)
+def test_a_json_stream_read_in_pieces_reads_as_the_whole_text(document, ascii_only, chunk, indent):
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=indent)
+    try:
+        whole = read_json(text)
+    except FileRejected as rejection:
+        whole = rejection.rule, rejection.message
+    with patch.object(readers, "_CHUNK", chunk):
+        try:
+            streamed = read_json(io.StringIO(text))
+        except FileRejected as rejection:
+            streamed = rejection.rule, rejection.message
+    assert streamed == whole
+
+
+@FUZZ
+@given(text=tokens_text, chunk=pieces)
+def test_any_json_text_read_in_pieces_reads_as_the_whole_text(text, chunk):
+    outcomes = []
+    for source, size in ((text, chunk), (io.StringIO(text), chunk)):
+        with patch.object(readers, "_CHUNK", size):
+            try:
+                outcomes.append(read_json(source))
+            except FileRejected as rejection:
+                outcomes.append((rejection.rule, rejection.message))
+    assert outcomes[0] == outcomes[1]
+
+
+@FUZZ
+@given(spec=csv_files(), chunk=pieces, rows=st.integers(min_value=1, max_value=4))
+def test_a_csv_stream_read_in_pieces_and_batches_reads_as_the_whole_text(spec, chunk, rows):
+    text = spec[0]
+    try:
+        whole = read_csv(text).rows
+    except FileRejected as rejection:
+        whole = [(rejection.rule, rejection.message)]
+    with patch.object(readers, "_CHUNK", chunk):
+        try:
+            batches = list(readers.read_csv_batches(io.StringIO(text, newline=""), rows))
+            streamed = [row for batch in batches for row in batch.rows]
+        except FileRejected as rejection:
+            streamed = [(rejection.rule, rejection.message)]
+    assert streamed == whole
+
+
+# --- 9. JSON numbers keep their text; other values are written as json.dumps writes them ---
+
+number_texts = st.builds(
+    lambda sign, whole, frac, exp: sign + whole + frac + exp,
+    st.sampled_from(["", "-"]),
+    st.one_of(st.just("0"), st.from_regex(r"[1-9][0-9]{0,25}", fullmatch=True)),
+    st.one_of(st.just(""), st.from_regex(r"\.[0-9]{1,6}", fullmatch=True)),
+    st.one_of(st.just(""), st.from_regex(r"[eE][+-]?[0-9]{1,3}", fullmatch=True)),
+)
+
+
+@PROPERTY
+@given(number=number_texts, kind=KIND)
+def test_json_numbers_keep_their_text_and_read_as_json_numbers(number, kind):
+    row = read_json(f'[{{"value": {number}, "note": {number}}}]').rows[0]
+    assert json_text(row.fields["value"]) == number == row.fields["note"]
+    assert row.raw_record == f'{{"value": {number}, "note": {number}}}'
+    reading = read_number(row.fields["value"], kind=kind)
+    expected = float(number)
+    if math.isfinite(expected) and abs(expected) <= LARGEST_EXACT:
+        assert reading.value == expected
+        assert reading.value != 0 or math.copysign(1.0, reading.value) == 1.0  # never -0
+    else:
+        assert reading.error == UNPARSEABLE and reading.detail.startswith(f"'{number[:97]}")
+
+
+plain_json = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+              st.text()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@PROPERTY
+@given(value=plain_json)
+def test_values_are_written_as_json_dumps_writes_them(value):
+    assert json_text(value) == json.dumps(value, ensure_ascii=False)
