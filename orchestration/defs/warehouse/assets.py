@@ -14,6 +14,7 @@ from orchestration.lib.expectations import warm_up as warm_up_expectations
 from orchestration.lib.feedback import write_feedback
 from orchestration.lib.model_refresh import mark_published, models_digest, plan_build
 from orchestration.lib.publish import publish
+from orchestration.lib.settings import storage_version
 
 # dbt keeps partial parsing state in its target folder; one fixed folder (rather than one
 # per invocation) lets every run reuse it. Runs of one warehouse never overlap (the writer
@@ -86,12 +87,19 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     if not selection or selection >= warehouse_models.keys:
         with warehouse.state_connection() as conn:
             mark_published(conn, models_digest(DBT_PROJECT_DIR))
-    counts = publish(settings.state_db, settings.warehouse_path, context.run_id, settings.now())
-    context.log.info(f"published {settings.warehouse_path}: {counts}")
+    published = publish(settings.state_db, settings.warehouse_path, context.run_id, settings.now())
+    for path in published.moved_aside:
+        context.log.warning(
+            f"moved aside stray {path}: it belonged to the previous file (a client that wrote "
+            "to it did not close it cleanly) and may hold that client's writes"
+        )
+    context.log.info(f"published {settings.warehouse_path}: {published.counts}")
     return dg.MaterializeResult(
         metadata={
             "path": str(settings.warehouse_path),
-            **{f"rows.{k}": v for k, v in counts.items()},
+            "storage_version": storage_version(),
+            "moved_aside": [str(p) for p in published.moved_aside],
+            **{f"rows.{k}": v for k, v in published.counts.items()},
         }
     )
 
