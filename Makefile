@@ -13,7 +13,7 @@ export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install run test ui lint format clean dagster-home dbt-manifest bench
+.PHONY: install run test ui lint format clean dagster-home dbt-manifest bench recover-state
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ ui: install dagster-home dbt-manifest
 # ROWS=1000000 for one scale. Landing zones are cached in benchmarks/cache/.
 bench: install dagster-home dbt-manifest
 	$(BIN)/python -m benchmarks.bench $(if $(ROWS),--rows $(ROWS))
+
+# A damaged working state (a refresh says so): set it aside and start a new one that keeps
+# every file's first-seen order; the next refresh reads the landing zone again.
+recover-state: install
+	$(BIN)/python -m orchestration.recover
 
 lint: install
 	$(BIN)/ruff check .

@@ -45,8 +45,12 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def state_connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with state.connect(self.settings().state_db, read_only=read_only) as conn:
-            yield conn
+        try:
+            with state.connect(self.settings().state_db, read_only=read_only) as conn:
+                yield conn
+        except state.StateDamaged as damaged:
+            # the operator's next step, shown as the step's failure in the UI and the CLI
+            raise dg.Failure(description=str(damaged)) from None
 
 
 @dg.definitions

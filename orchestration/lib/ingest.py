@@ -1,4 +1,12 @@
-"""Recording landed files in the ledger and parsing the new ones into the state file."""
+"""Parsing the files the ledger holds as pending, or flagged to be decided again.
+
+Each file gets one decision: its rows are parsed, or it is rejected as a whole, or it is
+a duplicate of bytes already parsed under another path. Bytes that were only ever
+rejected get a fresh decision at another path (contract section 5), so copies of a file
+are decided one at a time, in first-seen order, until one is parsed. A file that cannot
+be read at all (gone, no permission) is rejected as `unreadable_file` and tried again on
+every refresh; one decided before keeps its earlier outcome while it cannot be read.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +18,26 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 
+from orchestration.lib.decisions import mark_redecisions
+from orchestration.lib.display import shown
 from orchestration.lib.faults import fail_point
-from orchestration.lib.landing import LandedFile, discover, sha256_of, sha256_of_bytes
+from orchestration.lib.landing import (
+    open_path,
+    read_error_message,
+    read_submission,
+    sha256_of_bytes,
+)
 from orchestration.lib.parsing import PARSED_SCHEMA, ParsedSubmission, parse_submission
 from orchestration.lib.rules import SEVERITY_BY_RULE, FileRejected, Finding
-
-
-@dataclass
-class LedgerSummary:
-    files_seen: int = 0
-    new_files: int = 0
-    duplicates: int = 0
-    unchanged: int = 0
+from orchestration.lib.settings import DEFAULT_TIMEZONE
 
 
 @dataclass
@@ -36,114 +45,61 @@ class ParseSummary:
     files_parsed: int = 0
     files_rejected: int = 0
     rows_parsed: int = 0
+    duplicates: int = 0  # decided as copies of bytes parsed under another path
+    redecided: int = 0  # decided before, flagged because what they depended on changed
+    kept: int = 0  # decided before and could not be read again: their outcome stands
     processes: int = 1  # that read and parsed the files
 
 
-def record_landed_files(
-    conn: duckdb.DuckDBPyConnection, root: Path, now: datetime
-) -> LedgerSummary:
-    """Add every file not seen before to the ledger: new bytes as `pending`, known bytes
-    under a new name as `duplicate`. Unchanged files (same path, size and mtime) are not
-    hashed again."""
-    summary = LedgerSummary()
-    known_stats = {
-        (path, size, mtime)
-        for path, size, mtime in conn.execute(
-            "select file_path, size_bytes, mtime_ns from raw.file_ledger"
-        ).fetchall()
-    }
-    known = dict(
-        conn.execute(
-            "select file_sha256, min_by(file_path, file_seq) from raw.file_ledger "
-            "where ingest_status <> 'duplicate' group by 1"
-        ).fetchall()
-    )
-    seen_pairs = {
-        tuple(r)
-        for r in conn.execute("select file_path, file_sha256 from raw.file_ledger").fetchall()
-    }
-    next_seq = conn.execute(
-        "select coalesce(max(file_seq), 0) + 1 from raw.file_ledger"
-    ).fetchone()[0]
-    for landed in discover(root):
-        summary.files_seen += 1
-        if (landed.rel_path, landed.size, landed.mtime_ns) in known_stats:
-            summary.unchanged += 1
-            continue
-        sha = sha256_of(landed.path)
-        if (landed.rel_path, sha) in seen_pairs:
-            conn.execute(
-                "update raw.file_ledger set size_bytes = ?, mtime_ns = ? "
-                "where file_path = ? and file_sha256 = ?",
-                [landed.size, landed.mtime_ns, landed.rel_path, sha],
-            )
-            summary.unchanged += 1
-            continue
-        status, duplicate_of = ("duplicate", known[sha]) if sha in known else ("pending", None)
-        _insert_ledger_row(conn, landed, sha, next_seq, now, status, duplicate_of)
-        fail_point("ledger.after_recording_a_file")
-        seen_pairs.add((landed.rel_path, sha))
-        known.setdefault(sha, landed.rel_path)
-        next_seq += 1
-        summary.new_files += 1
-        summary.duplicates += status == "duplicate"
-    return summary
-
-
-def _insert_ledger_row(
-    conn: duckdb.DuckDBPyConnection,
-    landed: LandedFile,
-    sha: str,
-    seq: int,
-    now: datetime,
-    status: str,
-    duplicate_of: str | None,
-) -> None:
-    conn.execute(
-        "insert into raw.file_ledger (file_sha256, file_path, submitter, format, size_bytes, "
-        "mtime_ns, file_seq, first_seen_at, ingest_status, duplicate_of) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [sha, landed.rel_path, landed.submitter, landed.format, landed.size, landed.mtime_ns,
-         seq, now, status, duplicate_of],
-    )  # fmt: skip
-
-
-def _add_file_findings(conn: duckdb.DuckDBPyConnection, sha: str, findings: list[Finding]) -> None:
+def _add_file_findings(conn: duckdb.DuckDBPyConnection, seq: int, findings: list[Finding]) -> None:
     for f in findings:
         conn.execute(
             "insert into raw.file_issues values (?, ?, ?, ?, ?, ?)",
-            [sha, f.rule, SEVERITY_BY_RULE[f.rule], f.field, f.raw_value, f.message],
+            [seq, f.rule, SEVERITY_BY_RULE[f.rule], f.field, f.raw_value, f.message],
         )
 
 
 def _check_file(
-    path: Path, rel_path: str, submitter: str | None, file_format: str | None,
-    known_submitters: set[str], max_bytes: int,
-) -> None:  # fmt: skip
+    rel_path: str, submitter: str | None, file_format: str | None, known_submitters: set[str]
+) -> None:
     """File-level rules that need no reading of the content."""
     if submitter is None:
         raise FileRejected(
             "submitter_mismatch",
-            f"'{rel_path}' lies in the landing root; put it in a folder named after the "
-            "submitting region's code, e.g. VN-36/",
+            f"'{shown(rel_path)}' lies in the landing root; put it in a folder named after "
+            "the submitting region's code, e.g. VN-36/",
         )
     if submitter.upper() not in known_submitters:
         raise FileRejected(
             "submitter_mismatch",
-            f"folder '{submitter}' is not a known region code; name the folder after the "
-            "submitting region's code, e.g. VN-36",
+            f"folder '{shown(submitter)}' is not a known region code; name the folder after "
+            "the submitting region's code, e.g. VN-36",
         )
     if file_format is None:
         raise FileRejected(
             "unreadable_file",
-            f"'{Path(rel_path).suffix or rel_path}' files are not read: send .csv or .json",
+            f"'{shown(Path(rel_path).suffix or rel_path)}' files are not read: send .csv or .json",
         )
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FileRejected(
-            "file_too_large",
-            f"the file has {size:,} bytes, over the limit of {max_bytes:,} bytes; split it",
-        )
+
+
+def effective_submitted_at(
+    stated: datetime | None, first_seen_at: datetime, timezone: str
+) -> tuple[datetime | None, bool]:
+    """The submitted_at that orders the file, in UTC, and whether the stated one was in
+    the future: a time without an offset is in `timezone`; one later than the moment the
+    file was first seen is ignored (contract section 5), as is one that has no UTC time
+    (beyond year 9999 or before year 1 there)."""
+    if stated is None:
+        return None, False
+    if stated.tzinfo is None:
+        stated = stated.replace(tzinfo=ZoneInfo(timezone))
+    try:
+        in_utc = stated.astimezone(UTC)
+    except OverflowError:
+        return None, stated.year > first_seen_at.year
+    if in_utc > first_seen_at:
+        return None, True
+    return in_utc, False
 
 
 # Below this many bytes pending (DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES), files are read in
@@ -160,11 +116,23 @@ def _parallel_min_bytes() -> int:
 
 
 @dataclass(frozen=True)
-class _PendingFile:
+class _QueuedFile:
+    """A ledger row to decide (pending) or decide again (flagged)."""
+
+    seq: int
     sha: str
     rel_path: str
+    path_bytes: bytes | None
     submitter: str | None
     file_format: str | None
+    size_bytes: int | None
+    mtime_ns: int | None
+    first_seen_at: datetime
+    status: str  # pending, or the earlier outcome: parsed, rejected
+
+    @property
+    def decided_before(self) -> bool:
+        return self.status != "pending"
 
 
 @dataclass
@@ -176,36 +144,110 @@ class _ParsedFile:
     rows: pa.Table
 
 
+@dataclass(frozen=True)
+class _Unreadable:
+    """The file could not be read (gone, no permission, changed while being read)."""
+
+    message: str
+
+
+_Outcome = _ParsedFile | FileRejected | _Unreadable
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What every decision is made against."""
+
+    root: Path
+    kinds: dict[str, str]
+    known_submitters: set[str]
+    max_bytes: int
+
+
 def parse_pending_files(
     conn: duckdb.DuckDBPyConnection,
     root: Path,
     kinds: dict[str, str],
     known_submitters: set[str],
     max_bytes: int,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> ParseSummary:
-    """Parse every `pending` file of the ledger. Files are read and parsed on every core;
-    they are recorded here in ledger order, a transaction for every COMMIT_ROWS rows or so
-    (a file's rows and its ledger status always commit together)."""
-    summary = ParseSummary()
-    pending = [
-        _PendingFile(*row)
+    """Decide every pending file, and every file whose decision depended on something that
+    changed. Files are read and parsed on every core; they are recorded here in ledger
+    order, a transaction for every COMMIT_ROWS rows or so (a file's rows, its ledger status
+    and the removal of its earlier outcome always commit together)."""
+    summary = ParseSummary(redecided=mark_redecisions(conn, kinds, max_bytes))
+    reading = _Reading(root, kinds, known_submitters, max_bytes)
+    while True:
+        summary.duplicates += _settle_duplicates(conn)
+        queue = _next_reads(conn)
+        if not queue:
+            return summary
+        _read_and_record(conn, queue, reading, timezone, summary)
+
+
+def _settle_duplicates(conn: duckdb.DuckDBPyConnection) -> int:
+    """Queued rows whose bytes another row holds as parsed become its duplicates."""
+    rows = conn.execute(
+        """
+        with owners as (
+            select file_sha256, min_by(file_path, file_seq) as owner_path
+            from raw.file_ledger where ingest_status = 'parsed' and not redecide
+            group by file_sha256
+        )
+        select l.file_seq, owners.owner_path
+        from raw.file_ledger l join owners using (file_sha256)
+        where (l.ingest_status = 'pending' or l.redecide) and l.ingest_status <> 'parsed'
+        """
+    ).fetchall()
+    if not rows:
+        return 0
+    conn.execute("begin transaction")
+    for seq, owner_path in rows:
+        conn.execute("delete from raw.file_issues where file_seq = ?", [seq])
+        conn.execute(
+            "update raw.file_ledger set ingest_status = 'duplicate', duplicate_of = ?, "
+            "redecide = false, read_error = false, rows_total = 0, encoding = null, "
+            "delimiter = null, submitted_at = null where file_seq = ?",
+            [owner_path, seq],
+        )
+    conn.execute("commit")
+    return len(rows)
+
+
+def _next_reads(conn: duckdb.DuckDBPyConnection) -> list[_QueuedFile]:
+    """One queued row per SHA-256, in ledger order: the row holding the bytes as parsed
+    first (it keeps them unless it is rejected now), else the first seen."""
+    return [
+        _QueuedFile(*row)
         for row in conn.execute(
-            "select file_sha256, file_path, submitter, format from raw.file_ledger "
-            "where ingest_status = 'pending' order by file_seq"
+            """
+            select file_seq, file_sha256, file_path, path_bytes, submitter, format,
+                size_bytes, mtime_ns, first_seen_at, ingest_status
+            from raw.file_ledger
+            where (ingest_status = 'pending' or redecide) and file_sha256 is not null
+            qualify row_number() over (
+                partition by file_sha256 order by ingest_status = 'parsed' desc, file_seq
+            ) = 1
+            order by file_seq
+            """
         ).fetchall()
     ]
-    read = partial(_read_one, root=root, kinds=kinds, known_submitters=known_submitters,
-                   max_bytes=max_bytes)  # fmt: skip
-    with _file_reader(root, pending) as (read_all, summary.processes):
-        outcomes = zip(pending, read_all(read, pending), strict=True)
+
+
+def _read_and_record(
+    conn: duckdb.DuckDBPyConnection, queue: list[_QueuedFile], reading: _Reading,
+    timezone: str, summary: ParseSummary,
+) -> None:  # fmt: skip
+    fail_point("parse.before_reading")
+    read = partial(_read_one, reading=reading)
+    with _file_reader(reading.root, queue) as (read_all, summary.processes):
+        outcomes = zip(queue, read_all(read, queue), strict=True)
         for group in _groups(outcomes, _commit_rows()):
             conn.execute("begin transaction")
             try:
                 for file, outcome in group:
-                    rows = _record(conn, file.sha, outcome)
-                    summary.files_parsed += rows is not None
-                    summary.files_rejected += rows is None
-                    summary.rows_parsed += rows or 0
+                    _record(conn, file, outcome, reading, timezone, summary)
                 _insert_rows(conn, [o.rows for _, o in group if isinstance(o, _ParsedFile)])
                 fail_point("parse.before_commit")
                 conn.execute("commit")
@@ -213,19 +255,18 @@ def parse_pending_files(
             except BaseException:
                 conn.execute("rollback")
                 raise
-    return summary
 
 
 def _commit_rows() -> int:
     return int(os.environ.get("DIGIMETRICS_PARSE_COMMIT_ROWS") or COMMIT_ROWS)
 
 
-_Outcome = tuple[_PendingFile, _ParsedFile | FileRejected]
+_Decided = tuple[_QueuedFile, _Outcome]
 
 
-def _groups(outcomes: Iterator[_Outcome], rows_per_group: int) -> Iterator[list[_Outcome]]:
+def _groups(outcomes: Iterator[_Decided], rows_per_group: int) -> Iterator[list[_Decided]]:
     """Consecutive outcomes, cut after a group holds `rows_per_group` rows."""
-    group: list[_Outcome] = []
+    group: list[_Decided] = []
     rows = 0
     for file, outcome in outcomes:
         group.append((file, outcome))
@@ -250,10 +291,10 @@ def _insert_rows(conn: duckdb.DuckDBPyConnection, batches: list[pa.Table]) -> No
 
 
 @contextmanager
-def _file_reader(root: Path, pending: list[_PendingFile]) -> Iterator[tuple[Callable, int]]:
+def _file_reader(root: Path, pending: list[_QueuedFile]) -> Iterator[tuple[Callable, int]]:
     """`map` in this process for a few small files, else over a pool of processes (one per
     core) that returns outcomes in order; and how many processes read."""
-    total = sum(_size(root / f.rel_path) for f in pending)
+    total = sum(f.size_bytes or 0 for f in pending)
     cores = os.cpu_count() or 1
     if cores < 2 or len(pending) < 2 or total < _parallel_min_bytes():
         yield map, 1
@@ -270,8 +311,8 @@ def _file_reader(root: Path, pending: list[_PendingFile]) -> Iterator[tuple[Call
 
 
 def _map_ahead(
-    pool: Executor, function: Callable[[_PendingFile], object],
-    items: list[_PendingFile], ahead: int,
+    pool: Executor, function: Callable[[_QueuedFile], object],
+    items: list[_QueuedFile], ahead: int,
 ) -> Iterator[object]:  # fmt: skip
     """`pool.map` that keeps at most `ahead` files in flight: the outcomes of files the
     workers parsed but this process has not recorded yet (Python rows, the bulk of a
@@ -285,35 +326,32 @@ def _map_ahead(
         yield in_flight.popleft().result()
 
 
-def _size(path: Path) -> int:
+def _read_one(file: _QueuedFile, *, reading: _Reading) -> _Outcome:
+    """Read and parse one file: its parsed rows, why the whole file is rejected, or why it
+    could not be read."""
+    path = open_path(reading.root, file.rel_path, file.path_bytes)
     try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _read_one(
-    file: _PendingFile, *, root: Path, kinds: dict[str, str], known_submitters: set[str],
-    max_bytes: int,
-) -> _ParsedFile | FileRejected:  # fmt: skip
-    """Read and parse one file: its parsed rows, or why the whole file is rejected."""
-    path = root / file.rel_path
+        _check_file(file.rel_path, file.submitter, file.file_format, reading.known_submitters)
+        if file.decided_before and _stat(path) != (file.size_bytes, file.mtime_ns):
+            return _Unreadable("the file is no longer as it was when it was first read")
+        data = read_submission(path, reading.max_bytes)
+    except FileRejected as rejection:
+        return rejection
+    except OSError as err:
+        return _Unreadable(read_error_message(err))
+    if sha256_of_bytes(data) != file.sha:
+        return _Unreadable(
+            "the file changed while it was being read; its new contents are read as a new "
+            "submission"
+        )
     try:
-        _check_file(path, file.rel_path, file.submitter, file.file_format, known_submitters,
-                    max_bytes)  # fmt: skip
-        data = path.read_bytes()
-        if sha256_of_bytes(data) != file.sha:
-            raise FileRejected(
-                "unreadable_file",
-                "the file changed while it was being read; its new contents are read as a "
-                "new submission",
-            )
-        parsed = parse_submission(data, file.file_format or "", kinds)
+        parsed = parse_submission(data, file.file_format or "", reading.kinds)
         declared = parsed.declared_submitter
         if declared is not None and declared.strip().upper() != (file.submitter or "").upper():
             raise FileRejected(
                 "submitter_mismatch",
-                f"the file declares submitter '{declared}' but lies in folder '{file.submitter}'",
+                f"the file declares submitter '{shown(declared)}' but lies in folder "
+                f"'{shown(file.submitter or '')}'",
             )
     except FileRejected as rejection:
         return rejection
@@ -324,23 +362,91 @@ def _read_one(
     return _ParsedFile(parsed, rows)
 
 
-def _record(
-    conn: duckdb.DuckDBPyConnection, sha: str, outcome: _ParsedFile | FileRejected
-) -> int | None:
-    """Store one file's outcome; the number of rows parsed, or None when it was rejected."""
-    if isinstance(outcome, FileRejected):
-        _add_file_findings(conn, sha, [Finding(outcome.rule, outcome.message)])
-        conn.execute(
-            "update raw.file_ledger set ingest_status = 'rejected', rows_total = 0 "
-            "where file_sha256 = ? and ingest_status = 'pending'",
-            [sha],
-        )
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.lstat()
+    except OSError:
         return None
-    parsed, batch = outcome.submission, outcome.rows  # the rows are inserted by the caller
-    _add_file_findings(conn, sha, parsed.findings)
-    conn.execute(
-        "update raw.file_ledger set ingest_status = 'parsed', encoding = ?, delimiter = ?, "
-        "submitted_at = ?, rows_total = ? where file_sha256 = ? and ingest_status = 'pending'",
-        [parsed.encoding, parsed.delimiter, parsed.submitted_at, batch.num_rows, sha],
+    return info.st_size, info.st_mtime_ns
+
+
+def _record(
+    conn: duckdb.DuckDBPyConnection, file: _QueuedFile, outcome: _Outcome, reading: _Reading,
+    timezone: str, summary: ParseSummary,
+) -> None:  # fmt: skip
+    """Store one file's outcome in place of its earlier one (the caller inserts the rows)."""
+    if isinstance(outcome, _Unreadable) and file.decided_before:
+        conn.execute("update raw.file_ledger set redecide = false where file_seq = ?", [file.seq])
+        summary.kept += 1
+        return
+    if file.status == "parsed":
+        _drop_parsed(conn, file.sha)
+    conn.execute("delete from raw.file_issues where file_seq = ?", [file.seq])
+    basis = {
+        "submitter_known": (file.submitter or "").upper() in reading.known_submitters,
+        "too_large": (file.size_bytes or 0) > reading.max_bytes,
+        "seq": file.seq,
+    }
+    if not isinstance(outcome, _ParsedFile):
+        unreadable = isinstance(outcome, _Unreadable)
+        _add_file_findings(conn, file.seq, [Finding(
+            "unreadable_file" if unreadable else outcome.rule, outcome.message)])  # fmt: skip
+        conn.execute(
+            "update raw.file_ledger set ingest_status = 'rejected', rows_total = 0, "
+            "encoding = null, delimiter = null, submitted_at = null, duplicate_of = null, "
+            "read_error = $unreadable, redecide = false, submitter_known = $submitter_known, "
+            "too_large = $too_large where file_seq = $seq",
+            basis | {"unreadable": unreadable},
+        )
+        # copies of these bytes were duplicates of this row: each gets a decision of its own
+        conn.execute(
+            "update raw.file_ledger set redecide = true "
+            "where file_sha256 = ? and ingest_status = 'duplicate'",
+            [file.sha],
+        )
+        summary.files_rejected += 1
+        return
+    parsed, batch = outcome.submission, outcome.rows
+    submitted_at, in_future = effective_submitted_at(
+        parsed.submitted_at, file.first_seen_at, timezone
     )
-    return batch.num_rows
+    findings = list(parsed.findings)
+    if in_future:
+        findings.append(_future_finding(parsed, file.first_seen_at, timezone))
+    _add_file_findings(conn, file.seq, findings)
+    conn.execute(
+        "update raw.file_ledger set ingest_status = 'parsed', encoding = $encoding, "
+        "delimiter = $delimiter, submitted_at = $submitted_at, rows_total = $rows, "
+        "duplicate_of = null, read_error = false, redecide = false, "
+        "submitter_known = $submitter_known, too_large = $too_large where file_seq = $seq",
+        basis | {"encoding": parsed.encoding, "delimiter": parsed.delimiter,
+                 "submitted_at": submitted_at, "rows": batch.num_rows},
+    )  # fmt: skip
+    summary.files_parsed += 1
+    summary.rows_parsed += batch.num_rows
+
+
+def _future_finding(parsed: ParsedSubmission, first_seen_at: datetime, timezone: str) -> Finding:
+    stated = getattr(parsed, "submitted_at_raw", None) or str(parsed.submitted_at)
+    seen = first_seen_at.astimezone(ZoneInfo(timezone))
+    return Finding(
+        "future_submitted_at",
+        f"submitted_at '{shown(stated)}' is later than when the file arrived "
+        f"({seen:%Y-%m-%d %H:%M:%S %z}); the file is ordered by its arrival instead. "
+        "Check the clock of the system that wrote it",
+        field="submitted_at",
+        raw_value=stated,
+    )
+
+
+def _drop_parsed(conn: duckdb.DuckDBPyConnection, sha: str) -> None:
+    """Remove a file's earlier parse and everything validated from it; the keys it had
+    accepted rows for are rebuilt."""
+    conn.execute(
+        "insert into raw.pending_model_keys select distinct region_code, period "
+        "from raw.validated_observations where file_sha256 = ?",
+        [sha],
+    )
+    for table in ("validated_observations", "row_issues", "validated_files",
+                  "parsed_observations"):  # fmt: skip
+        conn.execute(f"delete from raw.{table} where file_sha256 = ?", [sha])

@@ -93,10 +93,10 @@ with findings as (
         case
             when region_key is null then 'region is empty: give a region code such as '
                 || coalesce(submitter, 'VN-36') || ' or its name'
-            when n_candidates is null then 'unknown region ''' || region_raw || ''''
+            when n_candidates is null then 'unknown region ''' || raw.shown(region_raw) || ''''
                 || case when suggestion_score >= 0.8
                         then ' (did you mean ' || suggestion || '?)' else '' end
-            else 'region ''' || region_raw || ''' is ambiguous'
+            else 'region ''' || raw.shown(region_raw) || ''' is ambiguous'
                 || coalesce(' in ' || period, '') || ': it names ' || candidate_list
                 || '; use the region code'
         end
@@ -105,11 +105,11 @@ with findings as (
         and (region_key is null or n_candidates is null or n_valid > 1)
     union all
     select file_sha256, row_number, 'region_not_valid_in_period', 'region', region_raw,
-        'region ''' || region_raw || ''' did not exist in ' || period || ': ' || validity_note
+        'region ''' || raw.shown(region_raw) || ''' did not exist in ' || period || ': ' || validity_note
     from checked where row_problem is null and n_candidates > 0 and n_valid = 0
     union all
     select c.file_sha256, c.row_number, 'region_not_owned', 'region', c.region_raw,
-        'submitter ' || coalesce(c.submitter, '?') || ' may report only for itself and the '
+        'submitter ' || coalesce(raw.shown(c.submitter), '?') || ' may report only for itself and the '
         || 'regions below it, not for ' || c.region_code
     from checked c
     where c.row_problem is null and c.region_code is not null
@@ -120,7 +120,7 @@ with findings as (
     union all
     select file_sha256, row_number, 'bad_period', 'period', period_raw,
         case when period_raw is null or trim(period_raw) = '' then 'period is empty'
-            else 'period ''' || period_raw || ''' is not a valid period' end
+            else 'period ''' || raw.shown(period_raw) || ''' is not a valid period' end
         || ': expected YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM (e.g. 2024-Q2, 2024-03)'
     from checked where row_problem is null and period is null
     union all
@@ -131,7 +131,7 @@ with findings as (
     union all
     select c.file_sha256, c.row_number, 'unknown_metric', 'metric', c.metric_raw,
         case when c.metric is null then 'metric is empty'
-            else 'unknown metric ''' || c.metric_raw || '''' end
+            else 'unknown metric ''' || raw.shown(c.metric_raw) || '''' end
         || ': expected one of '
         || (select string_agg(metric_code, ', ' order by metric_code) from raw.metrics)
     from checked c where c.row_problem is null and not c.metric_known
@@ -141,23 +141,23 @@ with findings as (
             then ': expected ' || coalesce(kind, 'a number')
                 || case kind when 'count' then ' (a whole number, e.g. 2439 or 2,439)'
                              when 'rate' then ' (a percentage, e.g. 81.17)' else '' end
-            else ': send the value of ' || coalesce(metric_raw, 'the metric')
+            else ': send the value of ' || coalesce(raw.shown(metric_raw), 'the metric')
                 || ', or leave the row out' end
     from checked where row_problem is null and value_error is not null
     union all
     select file_sha256, row_number, 'negative_count', 'value', value_raw,
-        metric || ' is a count and cannot be negative (' || value_raw || ')'
+        metric || ' is a count and cannot be negative (' || raw.shown(value_raw) || ')'
     from checked where row_problem is null and kind = 'count' and value < 0
     union all
     select file_sha256, row_number, 'not_an_integer', 'value', value_raw,
-        metric || ' is a count and must be a whole number, not ' || value_raw
+        metric || ' is a count and must be a whole number, not ' || raw.shown(value_raw)
     from checked where row_problem is null and kind = 'count' and value >= 0
         and value <> floor(value)
     union all
     select file_sha256, row_number, 'percent_out_of_range', 'value', value_raw,
         metric || ' must lie between 0 and 100 percent'
         || case when unit = 'ratio' then ' (0 to 1 as a ratio)' else '' end
-        || ', not ' || value_raw
+        || ', not ' || raw.shown(value_raw)
     from checked where row_problem is null and kind = 'rate'
         and (value_std < 0 or value_std > 100)
     union all
@@ -166,11 +166,11 @@ with findings as (
             when kind = 'count' and percent_sign
                 then metric || ' is a count; a value with % is a rate'
             when kind = 'count' then metric || ' is a count: its unit must be ''count'', not '''
-                || unit_raw || ''''
+                || raw.shown(unit_raw) || ''''
             when percent_sign and unit = 'ratio'
                 then 'the value has a % sign but the unit says ratio'
             else metric || ' is a rate: its unit must be ''percent'' or ''ratio'', not '''
-                || unit_raw || ''''
+                || raw.shown(unit_raw) || ''''
         end
     from checked
     where row_problem is null and (
@@ -194,7 +194,9 @@ where not exists (
 );
 
 -- keys a file sends more than once, with their rows (found by a plain count first: the
--- ordered and distinct aggregates are slow, and only repeated keys need them)
+-- ordered and distinct aggregates are slow, and only repeated keys need them). A message
+-- names at most five of the copies' rows, so that findings grow with the copies, not with
+-- their square.
 create or replace temp table repeated_keys as
 with repeated as (
     select file_sha256, region_code, period, metric, sector
@@ -205,7 +207,9 @@ with repeated as (
 select p.file_sha256, p.region_code, p.period, p.metric, p.sector,
     count(distinct p.value_std) as distinct_values,
     min(p.row_number) as first_row,
-    string_agg(p.row_number::varchar, ', ' order by p.row_number) as copy_rows
+    array_to_string(list(p.row_number order by p.row_number)[1:5], ', ')
+        || case when count(*) > 5 then ' and ' || format('{:,}', count(*) - 5) || ' more'
+                else '' end as copy_rows
 from passing p
 join repeated r
     on r.file_sha256 = p.file_sha256
@@ -250,6 +254,11 @@ from (
         || copy_rows || ' with the same value; counted once'
     from duplicate_groups where distinct_values = 1 and not is_first_copy
 ) f;
+
+-- the keys a file's earlier validation accepted rows for are rebuilt too
+insert into raw.pending_model_keys
+select distinct region_code, period from raw.validated_observations
+where file_sha256 in (select file_sha256 from to_validate);
 
 delete from raw.validated_observations
 where file_sha256 in (select file_sha256 from to_validate);

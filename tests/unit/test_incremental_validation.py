@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import ingest, state, validation
+from orchestration.lib import ingest, ledger, state, validation
 from orchestration.lib.names import name_key
 from orchestration.lib.reference import load_metrics, load_registry
 from tests.conftest import REPO_ROOT, copy_samples, write_file
@@ -30,7 +30,7 @@ def _load_reference(conn, drop_alias: str | None = None) -> None:
 def _ingest(conn, landing: Path, max_bytes: int = 1 << 20) -> None:
     kinds = dict(conn.execute("select metric_code, kind from raw.metrics").fetchall())
     submitters = {r[0] for r in conn.execute("select region_code from raw.regions").fetchall()}
-    ingest.record_landed_files(conn, landing, datetime(2026, 11, 23, 2))
+    ledger.record_landed_files(conn, landing, datetime(2026, 11, 23, 2))
     ingest.parse_pending_files(conn, landing, kinds, submitters, max_bytes)
 
 

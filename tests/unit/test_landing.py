@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.landing import LandedFile, discover, sha256_of
+from orchestration.lib.landing import LandedFile, LandingZoneMissing, discover, sha256_of
 
 
 def write(path: Path, data: bytes | str = b"x") -> Path:
@@ -103,9 +103,11 @@ def test_discover_never_writes(landing: Path):
 
 
 @pytest.mark.parametrize("name", ["missing", "file.csv"])
-def test_discover_on_a_missing_root_or_a_file_is_empty(tmp_path: Path, name: str):
+def test_a_missing_root_or_a_file_is_an_error_not_an_empty_zone(tmp_path: Path, name: str):
+    """A mistyped DIGIMETRICS_SOURCES_DIR must not look like a quiet day with no files."""
     write(tmp_path / "file.csv")
-    assert discover(tmp_path / name) == []
+    with pytest.raises(LandingZoneMissing, match="DIGIMETRICS_SOURCES_DIR"):
+        discover(tmp_path / name)
 
 
 def test_discover_empty_root(tmp_path: Path):

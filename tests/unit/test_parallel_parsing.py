@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import ingest, state
+from orchestration.lib import ingest, ledger, state
 from orchestration.lib.reference import load_metrics, load_registry
 from tests.conftest import REPO_ROOT, copy_samples
 
@@ -23,7 +23,7 @@ def _ingest(landing: Path, state_db: Path) -> tuple[ingest.ParseSummary, dict[st
     kinds = {m["metric_code"]: m["kind"] for m in load_metrics(reference)}
     submitters = {str(r["region_code"]) for r in load_registry(reference).regions}
     with state.connect(state_db) as conn:
-        ingest.record_landed_files(conn, landing, datetime(2026, 1, 1))
+        ledger.record_landed_files(conn, landing, datetime(2026, 1, 1))
         summary = ingest.parse_pending_files(conn, landing, kinds, submitters, 2_500)
         stored = {
             table: sorted(conn.execute(f"{select} from {table}").fetchall(), key=repr)

@@ -3,12 +3,6 @@ with submitted_files as (
     select * from {{ ref('stg_landing__submission_files') }}
 ),
 
-file_rejections as (
-    select distinct file_sha256
-    from {{ ref('stg_landing__file_issues') }}
-    where severity = 'file_rejected'
-),
-
 row_rejections as (
     select file_sha256, row_number from {{ ref('stg_landing__row_issues') }}
     where severity = 'row_rejected'
@@ -27,10 +21,11 @@ outcomes as (
     select
         submitted_files.*,
         submitted_files.ingest_status = 'duplicate' as is_duplicate,
-        file_rejections.file_sha256 is not null as is_file_rejected,
-        coalesce(rejected_row_counts.rows_rejected, 0) as rejected_rows
+        submitted_files.ingest_status = 'rejected' as is_file_rejected,
+        -- row findings belong to the one path whose bytes were parsed
+        case when submitted_files.ingest_status = 'parsed'
+            then coalesce(rejected_row_counts.rows_rejected, 0) else 0 end as rejected_rows
     from submitted_files
-    left join file_rejections using (file_sha256)
     left join rejected_row_counts using (file_sha256)
 )
 

@@ -3,7 +3,8 @@
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.lib import ingest, reference, state, validation
+from orchestration.lib import ingest, ledger, reference, state, validation
+from orchestration.lib.landing import LandingZoneMissing
 
 landing_zone = dg.AssetSpec(
     key="landing_zone",
@@ -50,14 +51,25 @@ def metric_catalog(warehouse: WarehouseResource):
 @dg.asset(key_prefix="ingestion", deps=[landing_zone], group_name="ingestion", kinds={"duckdb"})
 def file_ledger(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Every file seen in the landing zone, by path and SHA-256 (raw.file_ledger). Files
-    already seen are not read again; the same bytes under a new name are a duplicate."""
+    already seen are not read again; a path that cannot be read is recorded as such."""
     settings = warehouse.settings()
     with warehouse.state_connection() as conn:
-        summary = ingest.record_landed_files(conn, settings.sources_dir, settings.now())
+        try:
+            summary = ledger.record_landed_files(
+                conn, settings.sources_dir, settings.now(), settings.journal
+            )
+        except LandingZoneMissing as missing:
+            raise dg.Failure(str(missing)) from None
     context.log.info(
         f"landing zone {settings.sources_dir}: {summary.files_seen} files, "
         f"{summary.new_files} new ({summary.duplicates} duplicates)"
     )
+    if summary.unreadable or summary.vanished:
+        context.log.warning(
+            f"{summary.unreadable} paths could not be read or listed (recorded as "
+            f"unreadable_file); {summary.vanished} files vanished while the landing zone was "
+            "read (renamed or removed: a new name is read by the next refresh)"
+        )
     return dg.MaterializeResult(metadata=vars(summary) | {"root": str(settings.sources_dir)})
 
 
@@ -88,12 +100,19 @@ def parsed_observations(context: dg.AssetExecutionContext, warehouse: WarehouseR
         kinds = dict(conn.execute("select metric_code, kind from raw.metrics").fetchall())
         submitters = {r[0] for r in conn.execute("select region_code from raw.regions").fetchall()}
         summary = ingest.parse_pending_files(
-            conn, settings.sources_dir, kinds, submitters, settings.max_file_bytes
-        )
+            conn, settings.sources_dir, kinds, submitters, settings.max_file_bytes,
+            settings.timezone,
+        )  # fmt: skip
     context.log.info(
         f"parsed {summary.files_parsed} files ({summary.rows_parsed} rows), "
-        f"rejected {summary.files_rejected}, on {summary.processes} process(es)"
+        f"rejected {summary.files_rejected}, {summary.duplicates} duplicates, "
+        f"on {summary.processes} process(es); {summary.redecided} decided again"
     )
+    if summary.kept:
+        context.log.warning(
+            f"{summary.kept} files decided before could not be read again (gone or "
+            "changed); their earlier outcome stands"
+        )
     yield dg.MaterializeResult(
         asset_key=["ingestion", "parsed_observations"], metadata=vars(summary)
     )
