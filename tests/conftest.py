@@ -37,6 +37,7 @@ SLOWEST_FIRST = (
     "tests/faults/test_kill_points_early.py",
     "tests/faults/test_concurrency_and_readers.py",
     "tests/e2e/",
+    "tests/hazards/",
     "tests/corpus/",
     "tests/integration/",
 )

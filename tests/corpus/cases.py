@@ -1467,8 +1467,9 @@ case("VN-HN/duplicates/original.csv", _original, "partially_accepted",
 # the same bytes again: recorded as duplicate, no findings of its own, no data added
 case("VN-HN/duplicates/resent/original_again.csv", _original, "duplicate")
 case("VN-SG/duplicates/copy_of_hanoi_file.csv", _original, "duplicate")
+# bytes that were only ever rejected get a decision of their own at another path (section 5)
 case("VN-HN/files/zz_resent/binary_garbage_again.csv", random.Random(20240601).randbytes(4096),
-     "duplicate")  # fmt: skip
+     "rejected", [file_rej("unreadable_file")])  # fmt: skip
 
 # =========================================================================================
 family("resubmission")
@@ -1552,4 +1553,46 @@ case(  # a well-formed year far ahead is a future period, not a malformed one
     "VN-HN/regressions/year_2101.csv",
     utf8(lines(H, f"VN-HN,2101,online_dossiers,{s},5", f"VN-HN,2024,online_dossiers,{s},5", f"VN-HN,2024,total_dossiers,{s},6")),
     "partially_accepted", [rej(1, "future_period")], [odr("VN-HN", "2024", s, 5, 6)], sector=s,
+)  # fmt: skip
+
+# =========================================================================================
+family("landing zone and header hazards")
+# =========================================================================================
+
+s = "two_value_columns"
+case(  # two columns name `value`: never read by guessing which one counts
+    "VN-HN/hazards/two_value_columns.csv",
+    utf8(lines(H + ",Value ", f"VN-HN,2024,online_dossiers,{s},5,7", f"VN-HN,2024,total_dossiers,{s},9,9")),
+    "rejected", [file_rej("duplicate_columns")], sector=s,
+)  # fmt: skip
+s = "quoted_header_semicolons"
+case(  # the delimiter is counted outside quotes: a quoted header cell may hold any
+    "VN-HN/hazards/quoted_header_semicolons.csv",
+    utf8(lines(H + ',"note; source; reviewer; date"', f"VN-HN,2024,online_dossiers,{s},5,a; b",
+               f"VN-HN,2024,total_dossiers,{s},10,")),
+    "accepted", published=[odr("VN-HN", "2024", s, 5, 10)], sector=s,
+)  # fmt: skip
+s = "json_keys_any_case"
+case(  # JSON keys are read as CSV headers are: case and surrounding spaces ignored
+    "VN-HN/hazards/json_keys_any_case.json",
+    js({"Submitter": "VN-HN", "Period": "2023",
+        "Observations": [{"Region": "VN-HN", " Metric ": "online_dossiers", "SECTOR": s, "Value": 3},
+                         {"region": "VN-HN", "metric": "total_dossiers", "sector": s, "value": 4}]}),
+    "accepted", published=[odr("VN-HN", "2023", s, 3, 4)], sector=s,
+)  # fmt: skip
+s = "submitted_at_2099"
+case(  # a submitted_at later than the moment the file was seen: flagged, ordered as if absent
+    "VN-HN/hazards/submitted_at_2099.json",
+    js({"submitter": "VN-HN", "period": "2023-H1", "submitted_at": "2099-01-01T00:00:00+07:00",
+        "observations": [obs("VN-HN", "online_dossiers", 6, sector=s),
+                         obs("VN-HN", "total_dossiers", 8, sector=s)]}),
+    "accepted", [(None, "future_submitted_at", WARNING)], [odr("VN-HN", "2023-H1", s, 6, 8)],
+    sector=s,
+)  # fmt: skip
+s = "year_9999"
+case(  # the last quarter a date can hold is a future period like any other
+    "VN-HN/hazards/year_9999.csv",
+    utf8(lines(H, f"VN-HN,9999-Q4,online_dossiers,{s},5", f"VN-HN,2024-Q2,online_dossiers,{s},5",
+               f"VN-HN,2024-Q2,total_dossiers,{s},6")),
+    "partially_accepted", [rej(1, "future_period")], [odr("VN-HN", "2024-Q2", s, 5, 6)], sector=s,
 )  # fmt: skip

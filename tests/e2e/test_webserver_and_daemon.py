@@ -2,6 +2,7 @@
 launched through the GraphQL API, the sensor starting one of its own, and the published
 warehouse read back read-only."""
 
+import json
 import os
 import shutil
 import socket
@@ -87,16 +88,32 @@ def dagster_services(tmp_path: Path):
 
 def test_launch_refresh_through_graphql(dagster_services) -> None:
     port, home, warehouse, logs = dagster_services
-    client = DagsterGraphQLClient("127.0.0.1", port_number=port, timeout=30)
+    # generous limits: on a busy machine loading the code location alone can take a minute
+    client = DagsterGraphQLClient("127.0.0.1", port_number=port, timeout=300)
 
     def server_ready() -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=10) as r:
                 return r.status == 200
         except OSError:
             return False
 
-    wait_for(server_ready, 120, "the webserver on 127.0.0.1", every=2)
+    def code_location_loaded() -> bool:
+        """The submit below waits for the code location otherwise, within its timeout."""
+        query = '{"query": "{ workspaceOrError { ... on Workspace { locationEntries { loadStatus } } } }"}'
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/graphql", data=query.encode(),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=30) as r:
+                entries = json.load(r)["data"]["workspaceOrError"]["locationEntries"]
+        except (OSError, KeyError, TypeError, ValueError):
+            return False
+        return bool(entries) and all(e["loadStatus"] == "LOADED" for e in entries)
+
+    wait_for(server_ready, 300, "the webserver on 127.0.0.1", every=2)
+    wait_for(code_location_loaded, 300, "the code location to load", every=2)
     run_id = client.submit_job_execution(
         "nightly_refresh", repository_location_name="digimetrics", repository_name="__repository__"
     )

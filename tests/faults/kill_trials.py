@@ -128,7 +128,8 @@ def run_kill_trials(tmp_path: Path, points: list[tuple[int, tuple[str, str]]]) -
     seen_runs = {r["run"] for r in reads}
     assert baseline_run in seen_runs
     assert seen_runs <= {baseline_run, final_run}, "only whole, passed publishes are visible"
-    assert not list(warehouse.parent.glob(".*.tmp")), "the last publish cleans up stray temp files"
+    leftovers = [*warehouse.parent.glob(".*.tmp"), *warehouse.parent.glob(".*.tmp.wal")]
+    assert not leftovers, "the last publish cleans up a killed publish's temp files and WALs"
 
     # the refresh that finally went through equals one that was never interrupted
     reference = tmp_path / "reference" / "digimetrics.duckdb"
