@@ -468,7 +468,9 @@ def test_submitted_at_raw_is_the_stated_text(path_taken):
     assert parsed.submitted_at is None and parsed.submitted_at_raw is None
     overflow = b'{"submitted_at": "9999-12-31T23:00:00-05:00", "observations": [{"value": 1}]}'
     parsed = parse_submission(overflow, "json", KINDS)
-    assert parsed.submitted_at is None and parsed.submitted_at_raw == "9999-12-31T23:00:00-05:00"
+    # read as stated: that it lies beyond year 9999 in UTC is ingest.effective_submitted_at's
+    assert parsed.submitted_at == datetime.fromisoformat("9999-12-31T23:00:00-05:00")
+    assert parsed.submitted_at_raw == "9999-12-31T23:00:00-05:00"
 
 
 # --- stream and chunks read what the text reads --------------------------------------------
