@@ -18,8 +18,47 @@ _LOOKALIKES = str.maketrans(
 )  # fmt: skip
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,/()]+")
 _APOSTROPHES = re.compile(r"[ʻʼ'’‘`´ŉ]")
-_PREFIXES = ("tinh ", "thanh pho ", "tp ")
-_SUFFIXES = (" province", " aimag", " аимаг")  # "аймаг" once name_key has dropped the breve
+# Generic designations a name may carry (contract section 3), as name_key spells them
+# ("аймаг" without its breve): "Tỉnh Khánh Hòa", "TP. Hồ Chí Minh", "Төв аймаг",
+# "Toshkent viloyati", "Ташкентская область", "Quận 1", "Huyện Mê Linh".
+_PREFIXES = (
+    "tinh ",
+    "thanh pho ",
+    "tp ",
+    "quan ",
+    "huyen ",
+    "thi xa ",
+    "xa ",
+    "phuong ",
+    "thi tran ",
+    "province of ",
+    "city of ",
+    "г ",
+    "город ",
+)
+_SUFFIXES = (
+    " province",
+    " city",
+    " region",
+    " district",
+    " aimag",
+    " aimak",
+    " аимаг",
+    " хот",
+    " сум",
+    " дүүрэг",
+    " viloyati",
+    " viloyat",
+    " shahri",
+    " tumani",
+    " вилояти",
+    " шаҳри",
+    " тумани",
+    " область",
+    " обл",
+    " город",
+    " район",
+)
 
 
 def _is_cyrillic(ch: str) -> bool:
@@ -40,11 +79,14 @@ def name_key(name: str) -> str:
 
 
 def loose_key(key: str) -> str:
-    """A key without administrative words ("Tỉnh …", "… province"), tried when `key` is unknown."""
+    """A key without its generic designation ("Tỉnh …", "… province"): for a name and for
+    every registry spelling, compared when the name's own key matches no spelling."""
     for prefix in _PREFIXES:
-        if key.startswith(prefix):
+        if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix) :]
+            break
     for suffix in _SUFFIXES:
-        if key.endswith(suffix):
+        if key.endswith(suffix) and len(key) > len(suffix):
             key = key[: -len(suffix)]
+            break
     return key.strip()

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from orchestration.lib.names import name_key
+from orchestration.lib.names import loose_key, name_key
 
 REGION_COLUMNS = (
     "region_code", "level", "parent_code", "country_code", "name_en", "name_local",
     "aliases", "valid_from", "valid_to", "successor_code",
 )  # fmt: skip
 LEVELS = ("country", "province", "district", "commune")
-METRIC_COLUMNS = ("metric_code", "kind", "over_time", "indicator", "role", "description")
+METRIC_COLUMNS = ("metric_code", "kind", "over_time", "description")
+INDICATOR_COLUMNS = ("indicator", "numerator", "denominator", "reported_rate", "description")
+# how each kind of metric may behave over time (contract section 7)
+OVER_TIME = {"count": ("sum", "last"), "rate": ("reported",)}
 
 
 class ReferenceError(ValueError):
@@ -32,13 +35,19 @@ class Registry:
     ancestors: list[dict[str, object]]  # region_code, ancestor_code, depth (0 = itself)
 
 
-def _date(value: str, where: str) -> date | None:
-    if not value.strip():
+def _located(file: str, line: int, column: str, problem: str) -> ReferenceError:
+    """An error a clerk can fix from the message alone: file, line and column named."""
+    return ReferenceError(f"{file} line {line}, column {column}: {problem}")
+
+
+def _date(row: dict[str, str], column: str, file: str, line: int) -> date | None:
+    value = row[column]
+    if not value:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        return date.fromisoformat(value)
     except ValueError:
-        raise ReferenceError(f"{where}: '{value}' is not a YYYY-MM-DD date") from None
+        raise _located(file, line, column, f"'{value}' is not a YYYY-MM-DD date") from None
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -46,7 +55,7 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
-            raise ReferenceError(f"{path.name}: missing column(s) {', '.join(missing)}")
+            raise _located(path.name, 1, ", ".join(missing), "the header lacks this column")
         return [{c: (row.get(c) or "").strip() for c in columns} for row in reader]
 
 
@@ -55,17 +64,21 @@ def load_registry(reference_dir: Path) -> Registry:
     if not files:
         raise ReferenceError(f"no region files in {reference_dir / 'regions'}")
     regions: dict[str, dict[str, object]] = {}
+    lines: dict[str, tuple[str, int]] = {}  # code -> (file, line) that defines it
     names: dict[tuple[str, str], dict[str, str]] = {}
     for path in files:
         for line, row in enumerate(_read_csv(path, REGION_COLUMNS), start=2):
-            where = f"{path.name} line {line}"
             code = row["region_code"].upper()
             if not code:
-                raise ReferenceError(f"{where}: region_code is empty")
+                raise _located(path.name, line, "region_code", "the code is empty")
             if code in regions:
-                raise ReferenceError(f"{where}: region_code {code} is defined twice")
+                first = "{} line {}".format(*lines[code])
+                raise _located(path.name, line, "region_code", f"{code} is defined twice ({first})")
             if row["level"] not in LEVELS:
-                raise ReferenceError(f"{where}: level must be one of {', '.join(LEVELS)}")
+                raise _located(
+                    path.name, line, "level", f"'{row['level']}' is not one of {', '.join(LEVELS)}"
+                )
+            lines[code] = (path.name, line)
             regions[code] = {
                 "region_code": code,
                 "name": row["name_en"] or row["name_local"],
@@ -73,8 +86,8 @@ def load_registry(reference_dir: Path) -> Registry:
                 "level": row["level"],
                 "parent_code": row["parent_code"].upper() or None,
                 "country_code": row["country_code"].upper() or code,
-                "valid_from": _date(row["valid_from"], where),
-                "valid_to": _date(row["valid_to"], where),
+                "valid_from": _date(row, "valid_from", path.name, line),
+                "valid_to": _date(row, "valid_to", path.name, line),
                 "successor_code": row["successor_code"].upper() or None,
                 "source_file": path.name,
             }
@@ -84,23 +97,54 @@ def load_registry(reference_dir: Path) -> Registry:
                     key = name_key(spelling)
                     names.setdefault(
                         (key, code),
-                        {"name_key": key, "region_code": code, "name": spelling.strip()},
+                        {
+                            "name_key": key,
+                            "loose_key": loose_key(key),
+                            "region_code": code,
+                            "name": spelling.strip(),
+                        },
                     )
+    _check_references(regions, lines)
+    return Registry(list(regions.values()), list(names.values()), _ancestors(regions, lines))
+
+
+def _check_references(
+    regions: dict[str, dict[str, object]], lines: dict[str, tuple[str, int]]
+) -> None:
+    """Every parent and successor exists; a successor ends no chain in a cycle, and only a
+    unit that ended has one."""
     for code, region in regions.items():
-        for ref in ("parent_code", "successor_code"):
-            target = region[ref]
+        for column in ("parent_code", "country_code", "successor_code"):
+            target = region[column]
             if target and target not in regions:
-                raise ReferenceError(f"{region['source_file']}: {code} has unknown {ref} {target}")
-    return Registry(list(regions.values()), list(names.values()), _ancestors(regions))
+                raise _located(*lines[code], column, f"{code} names unknown region {target}")
+        successor = region["successor_code"]
+        if successor and region["valid_to"] is None:
+            raise _located(
+                *lines[code], "successor_code", f"{code} has a successor but no valid_to"
+            )
+        seen, current = [code], successor
+        while current:
+            if current in seen:
+                chain = " -> ".join([*seen, current])
+                raise _located(*lines[code], "successor_code", f"successors loop: {chain}")
+            seen.append(current)
+            current = regions[current]["successor_code"]  # type: ignore[assignment]
 
 
-def _ancestors(regions: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+def _ancestors(
+    regions: dict[str, dict[str, object]], lines: dict[str, tuple[str, int]]
+) -> list[dict[str, object]]:
     rows = []
     for code in regions:
         seen, current, depth = set(), code, 0
         while current:
             if current in seen:
-                raise ReferenceError(f"the parent chain of {code} loops through {current}")
+                raise _located(
+                    *lines[code],
+                    "parent_code",
+                    f"the parent chain of {code} loops through {current}",
+                )
             seen.add(current)
             rows.append({"region_code": code, "ancestor_code": current, "depth": depth})
             current = regions[current]["parent_code"]  # type: ignore[assignment]
@@ -109,10 +153,60 @@ def _ancestors(regions: dict[str, dict[str, object]]) -> list[dict[str, object]]
 
 
 def load_metrics(reference_dir: Path) -> list[dict[str, str]]:
+    """metrics.csv: every metric's code, kind (count or rate) and behaviour over time."""
     rows = _read_csv(reference_dir / "metrics.csv", METRIC_COLUMNS)
-    for row in rows:
-        if row["kind"] not in ("count", "rate"):
-            raise ReferenceError(
-                f"metrics.csv: {row['metric_code']} has unknown kind {row['kind']}"
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        code, kind, over_time = row["metric_code"], row["kind"], row["over_time"]
+        if not code:
+            raise _located("metrics.csv", line, "metric_code", "the code is empty")
+        if code in seen:
+            raise _located("metrics.csv", line, "metric_code", f"{code} is defined twice")
+        seen.add(code)
+        if kind not in OVER_TIME:
+            raise _located("metrics.csv", line, "kind", f"'{kind}' is not count or rate")
+        if over_time not in OVER_TIME[kind]:
+            raise _located(
+                "metrics.csv", line, "over_time",
+                f"'{over_time}' is not {' or '.join(OVER_TIME[kind])}, as a {kind} needs",
+            )  # fmt: skip
+    return rows
+
+
+def load_indicators(reference_dir: Path, metrics: list[dict[str, str]]) -> list[dict[str, str]]:
+    """indicators.csv: each indicator's numerator and denominator (count metrics that add
+    up over time alike: the pair is aggregated together) and the rate a region may report."""
+    rows = _read_csv(reference_dir / "indicators.csv", INDICATOR_COLUMNS)
+    by_code = {m["metric_code"]: m for m in metrics}
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        code = row["indicator"]
+        if not code:
+            raise _located("indicators.csv", line, "indicator", "the code is empty")
+        if code in seen:
+            raise _located("indicators.csv", line, "indicator", f"{code} is defined twice")
+        seen.add(code)
+        for column, kind in (("numerator", "count"), ("denominator", "count")):
+            metric = by_code.get(row[column])
+            if metric is None or metric["kind"] != kind:
+                raise _located(
+                    "indicators.csv", line, column,
+                    f"'{row[column]}' is not a {kind} metric of metrics.csv",
+                )  # fmt: skip
+        numerator, denominator = by_code[row["numerator"]], by_code[row["denominator"]]
+        if numerator["over_time"] != denominator["over_time"]:
+            raise _located(
+                "indicators.csv", line, "denominator",
+                f"{denominator['metric_code']} is '{denominator['over_time']}' over time but "
+                f"{numerator['metric_code']} is '{numerator['over_time']}': a pair is added "
+                "up over periods as one, so both must be sum or both last",
+            )  # fmt: skip
+        rate = row["reported_rate"]
+        if rate and by_code.get(rate, {}).get("kind") != "rate":
+            raise _located(
+                "indicators.csv",
+                line,
+                "reported_rate",
+                f"'{rate}' is not a rate metric of metrics.csv",
             )
     return rows

@@ -24,7 +24,7 @@ exact as (
     select k.*, n.region_code from keys k join raw.region_names n on n.name_key = k.region_key
 ),
 loose as (
-    select k.*, n.region_code from keys k join raw.region_names n on n.name_key = k.loose_region_key
+    select k.*, n.region_code from keys k join raw.region_names n on n.loose_key = k.loose_region_key
     where not exists (select 1 from exact e where e.region_key = k.region_key)
 ),
 candidates as (

@@ -169,3 +169,31 @@ def test_loose_key_keeps_words_inside_the_name():
 )
 def test_loose_key_drops_the_mongolian_word_for_province(name: str, key: str) -> None:
     assert loose_key(name_key(name)) == key
+
+
+# contract section 3: a name may carry its generic designation. Each resolves, through the
+# registry's own spellings, to the units of that name (the period then picks the one valid
+# in it): the name's key first, then without the designation on both sides (as
+# validation.sql compares them).
+DESIGNATED = [
+    ("Tỉnh Khánh Hòa", "VN-34 VN-25-34"),
+    ("Thành phố Hà Nội", "VN-HN"),
+    ("TP. Hồ Chí Minh", "VN-SG VN-25-SG"),
+    ("Tỉnh Lai Châu", "VN-01"),
+    ("Төв аймаг", "MN-047"),
+    ("Toshkent viloyati", "UZ-TO"),
+    ("Ташкентская область", "UZ-TO"),
+    ("Hà Nội city", "VN-HN"),
+]
+
+
+@pytest.mark.parametrize(("name", "codes"), DESIGNATED)
+def test_a_name_with_its_generic_designation_resolves_to_its_unit(name: str, codes: str) -> None:
+    from orchestration.lib.reference import load_registry
+    from tests.conftest import REPO_ROOT
+
+    names = load_registry(REPO_ROOT / "sources" / "reference").names
+    key = name_key(name)
+    exact = {n["region_code"] for n in names if n["name_key"] == key}
+    loose = {n["region_code"] for n in names if n["loose_key"] == loose_key(key)}
+    assert (exact or loose) == set(codes.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -13,13 +14,13 @@ from orchestration.lib.reference import (
     REGION_COLUMNS,
     ReferenceError,
     Registry,
+    load_indicators,
     load_metrics,
     load_registry,
 )
 
 REFERENCE = Path(__file__).resolve().parents[2] / "sources" / "reference"
 HEADER = ",".join(REGION_COLUMNS)
-METRICS_HEADER = "metric_code,kind,over_time,indicator,role,description"
 
 
 @pytest.fixture(scope="module")
@@ -183,25 +184,34 @@ def test_utf8_bom_registry_file_is_read(tmp_path: Path):
 BROKEN = [
     # id, files, message fragment
     ("duplicate-code", [("a.csv", [*BASE, "VN-36,province,VN,VN,Again,,,,,"])],
-     "a.csv line 5: region_code VN-36 is defined twice"),
+     "a.csv line 5, column region_code: VN-36 is defined twice (a.csv line 3)"),
     ("duplicate-code-other-case", [("a.csv", [*BASE, "vn-36,province,VN,VN,Again,,,,,"])],
-     "region_code VN-36 is defined twice"),
+     "column region_code: VN-36 is defined twice"),
     ("duplicate-code-across-files",
      [("a.csv", BASE), ("b.csv", ["VN-36,province,VN,VN,Again,,,,,"])],
-     "b.csv line 2: region_code VN-36 is defined twice"),
+     "b.csv line 2, column region_code: VN-36 is defined twice (a.csv line 3)"),
     ("unknown-parent", [("a.csv", [*BASE, "VN-99,province,XX,VN,Nowhere,,,,,"])],
-     "VN-99 has unknown parent_code XX"),
+     "a.csv line 5, column parent_code: VN-99 names unknown region XX"),
     ("unknown-successor", [("a.csv", [*BASE, "VN-98,province,VN,VN,Gone,,,,2025-06-30,VN-77"])],
-     "VN-98 has unknown successor_code VN-77"),
+     "a.csv line 5, column successor_code: VN-98 names unknown region VN-77"),
     ("empty-code", [("a.csv", [*BASE, ",province,VN,VN,Nameless,,,,,"])],
-     "a.csv line 5: region_code is empty"),
+     "a.csv line 5, column region_code: the code is empty"),
     ("bad-level", [("a.csv", [*BASE, "VN-97,state,VN,VN,State,,,,,"])],
-     "a.csv line 5: level must be one of"),
+     "a.csv line 5, column level: 'state' is not one of"),
     ("bad-date", [("a.csv", [*BASE, "VN-96,province,VN,VN,X,,,01/07/2025,,"])],
-     "a.csv line 5: '01/07/2025' is not a YYYY-MM-DD date"),
+     "a.csv line 5, column valid_from: '01/07/2025' is not a YYYY-MM-DD date"),
     ("parent-loop",
      [("a.csv", ["A,province,B,A,A,,,,,", "B,province,A,A,B,,,,,"])],
-     "loops"),
+     "a.csv line 2, column parent_code: the parent chain of A loops through A"),
+    ("successor-cycle",
+     [("a.csv", [*BASE, "VN-91,province,VN,VN,P,,,,2025-06-30,VN-92",
+                 "VN-92,province,VN,VN,Q,,,,2025-06-30,VN-91"])],
+     "a.csv line 5, column successor_code: successors loop: VN-91 -> VN-92 -> VN-91"),
+    ("successor-of-a-unit-that-did-not-end",
+     [("a.csv", [*BASE, "VN-93,province,VN,VN,P,,,,,VN-36"])],
+     "a.csv line 5, column successor_code: VN-93 has a successor but no valid_to"),
+    ("unknown-country", [("a.csv", [*BASE, "VN-94,province,VN,XX,P,,,,,"])],
+     "a.csv line 5, column country_code: VN-94 names unknown region XX"),
 ]  # fmt: skip
 
 
@@ -216,7 +226,10 @@ def test_missing_column(tmp_path: Path):
     regions_dir = tmp_path / "regions"
     regions_dir.mkdir()
     (regions_dir / "a.csv").write_text("region_code,level\nVN,country\n", encoding="utf-8")
-    with pytest.raises(ReferenceError, match=r"a\.csv: missing column\(s\) parent_code"):
+    with pytest.raises(
+        ReferenceError,
+        match=r"a\.csv line 1, column parent_code, country_code, .*: the header lacks",
+    ):
         load_registry(tmp_path)
 
 
@@ -234,38 +247,106 @@ def test_reference_error_is_a_value_error():
 # --- the metric catalog ---------------------------------------------------------------------
 
 CATALOG = [
-    ("online_dossiers", "count", "sum", "online_dossier_rate", "numerator"),
-    ("total_dossiers", "count", "sum", "online_dossier_rate", "denominator"),
-    ("online_dossier_rate", "rate", "reported", "online_dossier_rate", "reported_rate"),
-    ("cashless_payments", "count", "sum", "cashless_payment_share", "numerator"),
-    ("total_payments", "count", "sum", "cashless_payment_share", "denominator"),
-    ("cashless_payment_share", "rate", "reported", "cashless_payment_share", "reported_rate"),
-    ("ehr_people", "count", "last", "ehr_coverage", "numerator"),
-    ("population", "count", "last", "ehr_coverage", "denominator"),
-    ("ehr_coverage", "rate", "reported", "ehr_coverage", "reported_rate"),
-    ("digitized_services", "count", "last", "", ""),
+    ("online_dossiers", "count", "sum"),
+    ("total_dossiers", "count", "sum"),
+    ("online_dossier_rate", "rate", "reported"),
+    ("cashless_payments", "count", "sum"),
+    ("total_payments", "count", "sum"),
+    ("cashless_payment_share", "rate", "reported"),
+    ("ehr_people", "count", "last"),
+    ("population", "count", "last"),
+    ("ehr_coverage", "rate", "reported"),
+    ("digitized_services", "count", "last"),
 ]
+INDICATORS = [  # contract section 4
+    ("online_dossier_rate", "online_dossiers", "total_dossiers", "online_dossier_rate"),
+    ("cashless_payment_share", "cashless_payments", "total_payments", "cashless_payment_share"),
+    ("ehealth_record_coverage", "ehr_people", "population", "ehr_coverage"),
+]
+METRICS_HEADER = "metric_code,kind,over_time,description"
+INDICATORS_HEADER = "indicator,numerator,denominator,reported_rate,description"
 
 
 def test_load_metrics():
     metrics = load_metrics(REFERENCE)
-    assert len(metrics) == 10
-    assert [
-        (m["metric_code"], m["kind"], m["over_time"], m["indicator"], m["role"]) for m in metrics
-    ] == CATALOG
+    assert [(m["metric_code"], m["kind"], m["over_time"]) for m in metrics] == CATALOG
     assert all(m["description"] for m in metrics)
     assert metrics[2]["description"] == "Reported online dossier rate, percent"
 
 
-def test_load_metrics_unknown_kind(tmp_path: Path):
-    (tmp_path / "metrics.csv").write_text(
-        METRICS_HEADER + "\nonline_dossiers,amount,sum,,,x\n", encoding="utf-8"
-    )
-    with pytest.raises(ReferenceError, match="online_dossiers has unknown kind amount"):
+def test_load_indicators():
+    indicators = load_indicators(REFERENCE, load_metrics(REFERENCE))
+    assert [
+        (i["indicator"], i["numerator"], i["denominator"], i["reported_rate"]) for i in indicators
+    ] == INDICATORS
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            "online_dossiers,amount,sum,x",
+            "metrics.csv line 2, column kind: 'amount' is not count or rate",
+        ),
+        (
+            "online_dossiers,count,reported,x",
+            "metrics.csv line 2, column over_time: 'reported' is not sum or last",
+        ),
+        ("ehr_coverage,rate,sum,x", "metrics.csv line 2, column over_time: 'sum' is not reported"),
+        (
+            "a,count,sum,x\na,count,sum,y",
+            "metrics.csv line 3, column metric_code: a is defined twice",
+        ),
+        (",count,sum,x", "metrics.csv line 2, column metric_code: the code is empty"),
+    ],
+)
+def test_broken_metrics_name_file_line_and_column(tmp_path: Path, rows: str, message: str):
+    (tmp_path / "metrics.csv").write_text(f"{METRICS_HEADER}\n{rows}\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match=re.escape(message)):
         load_metrics(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            "r,online_dossiers,nope,,x",
+            "indicators.csv line 2, column denominator: 'nope' is not a count metric",
+        ),
+        (
+            "r,online_dossier_rate,total_dossiers,,x",
+            "indicators.csv line 2, column numerator: 'online_dossier_rate' is not a count metric",
+        ),
+        (
+            "r,ehr_people,total_dossiers,,x",
+            "indicators.csv line 2, column denominator: total_dossiers is 'sum' over time but ehr_people is 'last'",
+        ),
+        (
+            "r,online_dossiers,total_dossiers,population,x",
+            "indicators.csv line 2, column reported_rate: 'population' is not a rate metric",
+        ),
+        (
+            "r,online_dossiers,total_dossiers,,x\nr,cashless_payments,total_payments,,y",
+            "indicators.csv line 3, column indicator: r is defined twice",
+        ),
+    ],
+)
+def test_broken_indicators_name_file_line_and_column(tmp_path: Path, rows: str, message: str):
+    (tmp_path / "indicators.csv").write_text(f"{INDICATORS_HEADER}\n{rows}\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match=re.escape(message)):
+        load_indicators(tmp_path, load_metrics(REFERENCE))
+
+
+def test_a_metric_may_serve_two_indicators(tmp_path: Path):
+    rows = "full_online,online_dossiers,total_dossiers,,Full-process online rate"
+    (tmp_path / "indicators.csv").write_text(f"{INDICATORS_HEADER}\n{rows}\n", encoding="utf-8")
+    (indicator,) = load_indicators(tmp_path, load_metrics(REFERENCE))
+    assert indicator["denominator"] == "total_dossiers"
 
 
 def test_load_metrics_missing_column(tmp_path: Path):
     (tmp_path / "metrics.csv").write_text("metric_code,kind\nx,count\n", encoding="utf-8")
-    with pytest.raises(ReferenceError, match="missing column"):
+    with pytest.raises(
+        ReferenceError, match="metrics.csv line 1, column over_time, description: the header lacks"
+    ):
         load_metrics(tmp_path)
