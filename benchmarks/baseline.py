@@ -104,6 +104,7 @@ def run_baseline(landing: Path, reference: Path, db_path: Path) -> float:
             conn, script["setup"],
             region_files=sorted(str(p) for p in (Path(reference) / "regions").glob("*.csv")),
             metrics_file=str(Path(reference) / "metrics.csv"),
+            indicators_file=str(Path(reference) / "indicators.csv"),
         )  # fmt: skip
         for (encoding, delimiter), files in sorted(csv_groups.items()):
             _execute(

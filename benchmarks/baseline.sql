@@ -18,6 +18,12 @@ select * from read_csv($region_files, header = true, all_varchar = true, union_b
 create or replace temp table metric_catalog as
 select * from read_csv($metrics_file, header = true, all_varchar = true);
 
+-- each indicator's metrics with the role each plays
+create or replace temp table indicator_metrics as
+unpivot (select * from read_csv($indicators_file, header = true, all_varchar = true))
+on numerator, denominator, reported_rate
+into name role value metric_code;
+
 -- every spelling the floor understands: the code, and the local and English names as
 -- written, lower-cased, and without diacritics
 create or replace temp table region_lookup as
@@ -122,8 +128,7 @@ with components as (
         max(c.value) filter (where m.role = 'denominator') as denominator,
         max(c.value) filter (where m.role = 'reported_rate') as reported_rate_pct
     from current_values as c
-    join metric_catalog as m on m.metric_code = c.metric
-    where m.indicator is not null
+    join indicator_metrics as m on m.metric_code = c.metric
     group by m.indicator, c.region_code, c.period, c.sector
 ),
 rated as (
@@ -161,4 +166,4 @@ create or replace table marts.fct_cashless_payment_share as
 select * exclude (indicator) from indicator_rates where indicator = 'cashless_payment_share';
 
 create or replace table marts.fct_ehealth_record_coverage as
-select * exclude (indicator) from indicator_rates where indicator = 'ehr_coverage';
+select * exclude (indicator) from indicator_rates where indicator = 'ehealth_record_coverage';

@@ -21,20 +21,17 @@
 {% endmacro %}
 
 {#- dbt's tests read the model they test through this macro (dbt's own version applies a
-    test's `where` config). The tests of the models rebuilt by key, and of the observations
-    they are built from, read only the pending keys: every other key's rows passed the same
-    tests when they were built and have not changed since. A full rebuild makes every key
+    test's `where` config). The tests of the models tagged tested_by_key (those rebuilt
+    by key, and the observations they are built from) read only the pending keys: every
+    other key's rows passed the same tests when they were built and have not changed since. A full rebuild makes every key
     pending (orchestration/lib/model_refresh.py), so its tests read every row. -#}
 {% macro get_where_subquery(relation) -%}
-    {%- set tested_by_key = [
-        'stg_landing__observations',
-        'int_observations_resolved',
-        'int_indicator_components',
-        'int_indicator_rates',
-        'fct_online_dossier_rate',
-        'fct_cashless_payment_share',
-        'fct_ehealth_record_coverage',
-    ] -%}
+    {%- set tested_by_key = [] -%}
+    {#- the graph is empty while dbt parses; tests only run once it is whole -#}
+    {%- for node in graph.get('nodes', {}).values()
+            if node.resource_type == 'model' and 'tested_by_key' in node.config.tags -%}
+        {%- do tested_by_key.append(node.alias or node.name) -%}
+    {%- endfor -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}
         {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}

@@ -20,6 +20,18 @@ from orchestration.lib.settings import duckdb_memory_limit
 _INVISIBLE = (
     r"\p{Cc}\p{Cf}\p{Co}\p{Zl}\p{Zp}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}"
 )
+# The reference tables: each load replaces one whole (replace_table), so a new layout of
+# the reference files needs nothing but a new entry here.
+REFERENCE_TABLES = {
+    "raw.regions": "region_code varchar, name varchar, name_local varchar, level varchar, "
+    "parent_code varchar, country_code varchar, valid_from date, valid_to date, "
+    "successor_code varchar, source_file varchar",
+    "raw.region_names": "name_key varchar, loose_key varchar, region_code varchar, name varchar",
+    "raw.region_ancestors": "region_code varchar, ancestor_code varchar, depth integer",
+    "raw.metrics": "metric_code varchar, kind varchar, over_time varchar, description varchar",
+    "raw.indicators": "indicator varchar, numerator varchar, denominator varchar, "
+    "reported_rate varchar, description varchar",
+}
 DDL = r"""
 create schema if not exists raw;
 create table if not exists raw.file_ledger (
@@ -88,21 +100,13 @@ create table if not exists raw.validated_observations (
 create table if not exists raw.validated_files (file_sha256 varchar not null);
 create table if not exists raw.validation_batch (file_sha256 varchar not null);
 create table if not exists raw.validation_basis (basis varchar not null);
+create table if not exists raw.validation_date (today date not null);
 -- what the dbt models have not taken in yet (see model_refresh.py): the (region, period)
 -- keys whose validated observations changed since the last complete build, and the model
 -- code and validation basis of that build
 create table if not exists raw.pending_model_keys (region_code varchar, period varchar);
 create table if not exists raw.published_basis (
     models_digest varchar not null, validation_basis varchar not null
-);
-create table if not exists raw.regions (
-    region_code varchar, name varchar, name_local varchar, level varchar, parent_code varchar,
-    country_code varchar, valid_from date, valid_to date, successor_code varchar,
-    source_file varchar
-);
-create table if not exists raw.region_names (name_key varchar, region_code varchar, name varchar);
-create table if not exists raw.region_ancestors (
-    region_code varchar, ancestor_code varchar, depth integer
 );
 -- display.shown() in SQL: a raw value with each invisible character written as \uXXXX, for
 -- messages (validation.sql, dbt); tests/unit/test_display.py keeps the two in agreement
@@ -114,11 +118,11 @@ create or replace macro raw.shown(x) as
                       else '\u' || lpad(lower(hex(unicode(ch))), 4, '0') end
             else ch end), '')
     else x end;
-create table if not exists raw.metrics (
-    metric_code varchar, kind varchar, over_time varchar, indicator varchar, role varchar,
-    description varchar
-);
 """.replace("INVISIBLE", _INVISIBLE)
+DDL += "".join(
+    f"create table if not exists {name} ({columns});\n"
+    for name, columns in REFERENCE_TABLES.items()
+)
 
 
 RECOVERY_COMMAND = "make recover-state"
@@ -184,14 +188,18 @@ def _check_layout(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def replace_table(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    """Replace the contents of a reference table with `rows` (bound as data, never as SQL)."""
+    """Replace the contents of a table (a reference table, in the pipeline) with `rows`
+    (bound as data, never as SQL)."""
     import pyarrow as pa
 
+    if table in REFERENCE_TABLES:  # recreated: a state of an older version has other columns
+        conn.execute(f"create or replace table {table} ({REFERENCE_TABLES[table]})")
+    else:
+        conn.execute(f"delete from {table}")
     columns = [r[0] for r in conn.execute(f"describe {table}").fetchall()]
     batch = pa.table({c: [row.get(c) for row in rows] for c in columns})
     conn.register("replacement_rows", batch)
     try:
-        conn.execute(f"delete from {table}")
         conn.execute(f"insert into {table} by name select * from replacement_rows")
     finally:
         conn.unregister("replacement_rows")

@@ -69,6 +69,9 @@ def validate_observations(conn: duckdb.DuckDBPyConnection, today: date) -> dict[
                     conn.execute(statement)
         conn.execute("delete from raw.validation_basis")
         conn.execute("insert into raw.validation_basis values (?)", [basis])
+        # "today" for the models too: which units are current (dbt reads it as a source)
+        conn.execute("delete from raw.validation_date")
+        conn.execute("insert into raw.validation_date values (?)", [today])
         fail_point("validate.before_commit")
         conn.execute("commit")
     except BaseException:

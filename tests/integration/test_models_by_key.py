@@ -43,6 +43,7 @@ def _refresh_without_models():
             ["ingestion", "validated_observations"],
             ["ingestion", "row_issues"],
             ["ingestion", "pending_model_keys"],
+            ["ingestion", "validation_date"],
             ["published_warehouse"],
         )
     ]

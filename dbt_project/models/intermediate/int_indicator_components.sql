@@ -5,9 +5,16 @@ with current_observations as (
     where is_current and {{ is_pending_key() }}
 ),
 
+indicators as (
+    select * from {{ ref('stg_reference__indicators') }}
+),
+
+-- each indicator's metrics with the role each plays (a metric may serve several)
 indicator_metrics as (
-    select * from {{ ref('stg_reference__metrics') }}
-    where indicator is not null
+    unpivot indicators
+    on numerator_metric as numerator, denominator_metric as denominator,
+        reported_rate_metric as reported_rate
+    into name indicator_role value metric_code
 ),
 
 components as (

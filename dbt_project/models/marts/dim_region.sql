@@ -1,16 +1,22 @@
 with regions as (
     select * from {{ ref('stg_reference__regions') }}
+),
+
+successions as (
+    select * from {{ ref('int_region_successions') }}
 )
 
 select
-    region_code,
-    name,
-    name_local,
-    level,
-    parent_code,
-    country_code,
-    valid_from,
-    valid_to,
-    successor_code
+    regions.region_code,
+    regions.name,
+    regions.name_local,
+    regions.level,
+    regions.parent_code,
+    regions.country_code,
+    regions.valid_from,
+    regions.valid_to,
+    regions.successor_code,
+    successions.current_code
 from regions
-order by country_code, level, region_code
+left join successions using (region_code)
+order by regions.country_code, regions.level, regions.region_code

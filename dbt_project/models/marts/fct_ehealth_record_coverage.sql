@@ -1,1 +1,1 @@
-{{ indicator_fact('ehr_coverage') }}
+{{ indicator_fact('ehealth_record_coverage') }}

@@ -14,7 +14,7 @@ landing_zone = dg.AssetSpec(
 )
 reference_files = dg.AssetSpec(
     key="reference_files",
-    description="Region registry files (regions/*.csv) and the metric catalog (metrics.csv).",
+    description="The ministry's reference data: regions/*.csv, metrics.csv, indicators.csv.",
     group_name="sources",
     kinds={"csv"},
 )
@@ -41,11 +41,27 @@ def region_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 @dg.asset(key_prefix="reference", deps=[reference_files], group_name="reference", kinds={"duckdb"})
 def metric_catalog(warehouse: WarehouseResource):
-    """The metric codes of contract section 4, their kind and indicator (raw.metrics)."""
+    """The metrics: code, kind and how each adds up over time (raw.metrics, metrics.csv)."""
     metrics = reference.load_metrics(warehouse.settings().reference_dir)
     with warehouse.state_connection() as conn:
         state.replace_table(conn, "raw.metrics", metrics)
     return dg.MaterializeResult(metadata={"metrics": len(metrics)})
+
+
+@dg.asset(
+    key_prefix="reference", deps=[reference_files, metric_catalog], group_name="reference",
+    kinds={"duckdb"},
+)  # fmt: skip
+def indicator_catalog(warehouse: WarehouseResource):
+    """The indicators, each 100 x numerator / denominator of two count metrics
+    (raw.indicators, indicators.csv): every figure model and check derives from it."""
+    reference_dir = warehouse.settings().reference_dir
+    indicators = reference.load_indicators(reference_dir, reference.load_metrics(reference_dir))
+    with warehouse.state_connection() as conn:
+        state.replace_table(conn, "raw.indicators", indicators)
+    return dg.MaterializeResult(
+        metadata={"indicators": len(indicators), "codes": [i["indicator"] for i in indicators]}
+    )
 
 
 @dg.asset(key_prefix="ingestion", deps=[landing_zone], group_name="ingestion", kinds={"duckdb"})
@@ -141,6 +157,14 @@ def parsed_observations(context: dg.AssetExecutionContext, warehouse: WarehouseR
             kinds={"duckdb"},
         ),
         dg.AssetSpec(
+            ["ingestion", "validation_date"],
+            deps=[["ingestion", "parsed_observations"]],
+            description="The day the rules were last applied for, in DIGIMETRICS_TIMEZONE: "
+            "'today' for the models too (raw.validation_date).",
+            group_name="ingestion",
+            kinds={"duckdb"},
+        ),
+        dg.AssetSpec(
             ["ingestion", "pending_model_keys"],
             deps=[["ingestion", "parsed_observations"]],
             description="The (region, period) keys whose observations changed since the "
@@ -165,6 +189,9 @@ def validated_observations(context: dg.AssetExecutionContext, warehouse: Warehou
     yield dg.MaterializeResult(
         asset_key=["ingestion", "row_issues"],
         metadata={"rejected_rows": counts["rejected_rows"], "warnings": counts["row_warnings"]},
+    )
+    yield dg.MaterializeResult(
+        asset_key=["ingestion", "validation_date"], metadata={"today": str(settings.today())}
     )
     yield dg.MaterializeResult(
         asset_key=["ingestion", "pending_model_keys"],

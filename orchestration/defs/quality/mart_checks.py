@@ -7,19 +7,14 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.warehouse.project import suite_by_mart
 from orchestration.lib.expectations import run_suite
 
 if TYPE_CHECKING:  # pandas is imported when the checks run, not when Dagster loads
     import pandas as pd
 
-# mart table -> the suite that guards it
-SUITE_BY_MART = {
-    "fct_online_dossier_rate": "indicator_fact",
-    "fct_cashless_payment_share": "indicator_fact",
-    "fct_ehealth_record_coverage": "indicator_fact",
-    "submission_files": "submission_files",
-    "data_quality_issues": "data_quality_issues",
-}
+# mart table -> the suite that guards it (meta gx_suite in the marts' _models.yml)
+SUITE_BY_MART = suite_by_mart()
 
 
 def _spec(table: str) -> dg.AssetCheckSpec:

@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.warehouse.project import DBT_PROJECT_DIR, dbt_project
+from orchestration.defs.warehouse.project import DBT_PROJECT_DIR, dbt_project, mart_tables
 from orchestration.lib.expectations import warm_up as warm_up_expectations
 from orchestration.lib.feedback import write_feedback
 from orchestration.lib.model_refresh import mark_published, models_digest, plan_build
@@ -21,15 +21,7 @@ from orchestration.lib.settings import storage_version
 # lock); DIGIMETRICS_DBT_TARGET_PATH separates processes that refresh different ones (the
 # parallel test workers).
 DBT_TARGET_PATH = Path(os.environ.get("DIGIMETRICS_DBT_TARGET_PATH") or Path("target") / "run")
-MART_TABLES = (
-    "fct_online_dossier_rate",
-    "fct_cashless_payment_share",
-    "fct_ehealth_record_coverage",
-    "dim_region",
-    "dim_period",
-    "submission_files",
-    "data_quality_issues",
-)
+MART_TABLES = mart_tables()  # every model of folder marts/, from the manifest
 
 
 class DigimetricsTranslator(DagsterDbtTranslator):

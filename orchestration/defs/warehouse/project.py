@@ -1,5 +1,6 @@
 """The dbt project, and its manifest, prepared once when it is missing."""
 
+import json
 import os
 import sys
 from functools import cached_property
@@ -61,3 +62,32 @@ def manifest_is_stale() -> bool:
 # beforehand), and on every load under `dagster dev`.
 if dbt_project.preparer.using_dagster_dev() or manifest_is_stale():
     dbt_cli_resource().cli(["parse", "--quiet"], target_path=Path("target")).wait()
+
+
+# What Python needs to know about the models is read from the manifest, never listed here:
+# the marts are the models of folder marts/, and a model's tags and meta say the rest
+# (dbt_project.yml and the folders' _models.yml declare them).
+def manifest_models() -> list[dict]:
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return sorted(
+        (n for n in manifest["nodes"].values() if n["resource_type"] == "model"),
+        key=lambda n: n["name"],
+    )
+
+
+def mart_tables() -> tuple[str, ...]:
+    """The tables the warehouse publishes: every model of folder marts/."""
+    return tuple(n["name"] for n in manifest_models() if n["fqn"][1] == "marts")
+
+
+def models_tagged(tag: str) -> tuple[str, ...]:
+    return tuple(n["name"] for n in manifest_models() if tag in n["config"]["tags"])
+
+
+def suite_by_mart() -> dict[str, str]:
+    """mart -> the Great Expectations suite that guards it (meta `gx_suite` of the model)."""
+    return {
+        n["name"]: n["config"]["meta"]["gx_suite"]
+        for n in manifest_models()
+        if "gx_suite" in n["config"].get("meta", {})
+    }

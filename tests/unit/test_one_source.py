@@ -1,0 +1,51 @@
+"""Each concept is declared once: the models rebuilt by key are the models tagged so in
+dbt_project.yml, the marts are folder marts/, a mart's suite is its meta. Everything else
+(the dbt test macro, the Dagster assets and checks) reads those declarations; these tests
+fail when a model's configuration contradicts the declaration it carries."""
+
+from pathlib import Path
+
+from orchestration.defs.quality.mart_checks import SUITE_BY_MART
+from orchestration.defs.warehouse.assets import MART_TABLES
+from orchestration.defs.warehouse.project import (
+    DBT_PROJECT_DIR,
+    manifest_models,
+    models_tagged,
+)
+
+EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
+
+
+def test_every_model_rebuilt_by_key_is_incremental_and_drops_its_pending_keys_first() -> None:
+    rebuilt = set(models_tagged("rebuilt_by_key"))
+    assert rebuilt, "no model is tagged rebuilt_by_key"
+    for node in manifest_models():
+        config = node["config"]
+        hooks = " ".join(h["sql"] for h in config["pre-hook"])
+        if node["name"] in rebuilt:
+            assert config["materialized"] == "incremental", node["name"]
+            assert "delete_pending_keys" in hooks, node["name"]
+            assert "tested_by_key" in config["tags"], node["name"]
+        else:
+            assert "delete_pending_keys" not in hooks, node["name"]
+
+
+def test_models_rebuilt_by_key_filter_on_the_pending_keys() -> None:
+    for name in models_tagged("rebuilt_by_key"):
+        [path] = (DBT_PROJECT_DIR / "models").rglob(f"{name}.sql")
+        text = path.read_text()
+        assert "is_pending_key()" in text or "indicator_fact(" in text, name
+
+
+def test_the_published_tables_are_the_marts_folder() -> None:
+    marts = sorted(p.stem for p in (DBT_PROJECT_DIR / "models" / "marts").glob("*.sql"))
+    assert sorted(MART_TABLES) == marts
+
+
+def test_every_suite_a_mart_names_exists_and_guards_a_mart() -> None:
+    assert set(SUITE_BY_MART) <= set(MART_TABLES)
+    for suite in set(SUITE_BY_MART.values()):
+        assert (EXPECTATIONS / f"{suite}.json").is_file(), suite
+    assert {"fct_online_dossier_rate", "submission_files", "data_quality_issues"} <= set(
+        SUITE_BY_MART
+    )
