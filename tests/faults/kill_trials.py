@@ -136,9 +136,14 @@ def run_kill_trials(tmp_path: Path, points: list[tuple[int, tuple[str, str]]]) -
     with environment(DIGIMETRICS_SOURCES_DIR=str(landing), DIGIMETRICS_WAREHOUSE=str(reference)):
         assert refresh().success
     survived, clean = published_tables(warehouse), published_tables(reference)
-    for name in ("submission_files",):  # first_seen_at differs: files arrived over time
-        survived[name] = sorted((r[:9] for r in survived[name]), key=repr)
-        clean[name] = sorted((r[:9] for r in clean[name]), key=repr)
+    # first_seen_at differs: files arrived over time (column 10 of each)
+    for tables_of in (survived, clean):
+        tables_of["submission_files"] = sorted(
+            (r[:9] for r in tables_of["submission_files"]), key=repr
+        )
+        tables_of["observation_history"] = sorted(
+            (r[:9] + r[10:] for r in tables_of["observation_history"]), key=repr
+        )
     assert survived == clean
     assert (
         query(
