@@ -3,7 +3,7 @@
 import json
 import os
 import sys
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
@@ -67,12 +67,11 @@ if dbt_project.preparer.using_dagster_dev() or manifest_is_stale():
 # What Python needs to know about the models is read from the manifest, never listed here:
 # the marts are the models of folder marts/, and a model's tags and meta say the rest
 # (dbt_project.yml and the folders' _models.yml declare them).
-def manifest_models() -> list[dict]:
+@cache  # read once per process: the assets and the checks both ask at definitions load
+def manifest_models() -> tuple[dict, ...]:
     manifest = json.loads(dbt_project.manifest_path.read_text())
-    return sorted(
-        (n for n in manifest["nodes"].values() if n["resource_type"] == "model"),
-        key=lambda n: n["name"],
-    )
+    models = (n for n in manifest["nodes"].values() if n["resource_type"] == "model")
+    return tuple(sorted(models, key=lambda n: n["name"]))
 
 
 def mart_tables() -> tuple[str, ...]:
