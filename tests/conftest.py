@@ -98,8 +98,10 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
         conn.close()
 
 
-def published_tables(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every published relation's rows, sorted, except the run stamp."""
+def published_tables(warehouse: Path, arrival: bool = True) -> dict[str, list[tuple]]:
+    """Every published relation's rows, sorted, except the run stamp; without the times
+    files were first seen (`arrival=False`), which differ between two refreshes that saw
+    the same files at different times."""
     conn = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [
@@ -109,9 +111,20 @@ def published_tables(warehouse: Path) -> dict[str, list[tuple]]:
                 "and table_name <> 'publish_info' order by 1"
             ).fetchall()
         ]
-        return {
-            t: sorted(conn.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in tables
-        }
+        tables_rows = {}
+        for table in tables:
+            columns = [
+                r[0]
+                for r in conn.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'marts' "
+                    "and table_name = ? order by column_index",
+                    [table],
+                ).fetchall()
+                if arrival or r[0] != "first_seen_at"
+            ]
+            rows = conn.execute(f"select {', '.join(columns)} from marts.{table}").fetchall()
+            tables_rows[table] = sorted(rows, key=repr)
+        return tables_rows
     finally:
         conn.close()
 

@@ -1,6 +1,11 @@
-{#- The incremental models rebuild by (region, period): every fact of a key depends only on
-    the observations of that key. See orchestration/lib/model_refresh.py for when a refresh
-    rebuilds by key and when from scratch. -#}
+{#- The incremental models rebuild by key. The observation models and the section 6 facts
+    by (region, period): every row of a key depends only on the observations of that key.
+    The figure models (contract section 8) by (region, year): a unit's figure for a period
+    depends on its own periods of that year, the units below it and its predecessors, so
+    the keys of a changed observation are its unit, the units above it and the units that
+    hold their territory today (int_pending_figure_keys), each for the whole year. See
+    orchestration/lib/model_refresh.py for when a refresh rebuilds by key and when from
+    scratch. -#}
 
 {#- A filter on region_code and period: in a build by key, the keys whose observations
     changed since the last build; in a full build, every key. -#}
@@ -13,10 +18,23 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- Pre-hook of the incremental models: drop the rows of the keys about to be rebuilt. -#}
-{% macro delete_pending_keys() %}
+{#- The same for the figure models: the (region, year) keys whose figures may have changed,
+    by the columns that hold the region and the period. -#}
+{% macro is_pending_figure_key(region='region_code', period='period') %}
+    {%- set pending_keys = ref('int_pending_figure_keys') -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where {{ is_pending_key() }}
+        ({{ region }}, left({{ period }}, 4)) in (select region_code, year from {{ pending_keys }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
+
+{#- Pre-hook of the incremental models: drop the rows of the keys about to be rebuilt
+    (`keys`: 'observations' or 'figures'). -#}
+{% macro delete_pending_keys(keys='observations') %}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ is_pending_figure_key() if keys == 'figures' else is_pending_key() }}
     {%- endif -%}
 {% endmacro %}
 
@@ -27,10 +45,19 @@
     pending (orchestration/lib/model_refresh.py), so its tests read every row. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set tested_by_key = [] -%}
+    {%- set tested_by_figure_key = [] -%}
+    {%- set figure_keys = [] -%}
     {#- the graph is empty while dbt parses; tests only run once it is whole -#}
-    {%- for node in graph.get('nodes', {}).values()
-            if node.resource_type == 'model' and 'tested_by_key' in node.config.tags -%}
-        {%- do tested_by_key.append(node.alias or node.name) -%}
+    {%- for node in graph.get('nodes', {}).values() if node.resource_type == 'model' -%}
+        {%- if 'tested_by_key' in node.config.tags -%}
+            {%- do tested_by_key.append(node.alias or node.name) -%}
+        {%- endif -%}
+        {%- if 'tested_by_figure_key' in node.config.tags -%}
+            {%- do tested_by_figure_key.append(node.alias or node.name) -%}
+        {%- endif -%}
+        {%- if node.name == 'int_pending_figure_keys' -%}
+            {%- do figure_keys.append(node.schema ~ '.' ~ (node.alias or node.name)) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}
@@ -42,6 +69,13 @@
         {%- do conditions.append(
             '(region_code is null or period is null or (region_code, period) in '
             ~ '(select region_code, period from raw.pending_model_keys))'
+        ) -%}
+    {%- endif -%}
+    {%- if relation.identifier in tested_by_figure_key and figure_keys -%}
+        {#- a full build makes every key pending, and so every figure key -#}
+        {%- do conditions.append(
+            '(region_code, left(period, 4)) in (select region_code, year from '
+            ~ figure_keys[0] ~ ')'
         ) -%}
     {%- endif -%}
     {%- if conditions -%}

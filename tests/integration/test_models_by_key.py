@@ -1,6 +1,7 @@
-"""The large dbt models rebuild only the (region, period) keys whose observations changed:
-a refresh for one new file leaves every other key's rows as they were and rebuilds the
-keys it touched. (That the result equals a rebuild from scratch is checked by the kill
+"""The large dbt models rebuild only the (region, period) keys whose observations changed,
+and the figure models the (region, year) keys above and after them: a refresh for one new
+file leaves every other key's rows as they were and rebuilds the keys it touched. (That the
+result equals a rebuild from scratch is checked by test_figures_by_key.py and the kill
 trials, which compare a warehouse built by key over many runs with a clean one.)"""
 
 from pathlib import Path
@@ -64,6 +65,11 @@ def test_a_new_file_rebuilds_its_keys_only(landing: tuple[Path, Path]) -> None:
         f"update marts.fct_online_dossier_rate set reported_rate_pct = {TAMPERED} "
         "where region_code = 'VN-HN' and period = '2024-Q1'"
     )
+    # and in the figures (rebuilt by region and year): Hanoi's, which the country's sum reads
+    _state(
+        "update intermediate.int_figures_as_reported set a = a + 1 "
+        "where region_code = 'VN-HN' and period = '2024-Q1' and measure = 'online_dossiers'"
+    )
 
     write_file(root, "VN-CT/2024-Q1.csv",
                HEADER + "VN-CT,2024-Q1,online_dossiers,300\nVN-CT,2024-Q1,total_dossiers,600\n")  # fmt: skip
@@ -78,6 +84,12 @@ def test_a_new_file_rebuilds_its_keys_only(landing: tuple[Path, Path]) -> None:
         "select numerator, denominator, rate_pct from marts.fct_online_dossier_rate "
         "where region_code = 'VN-CT'",
     ) == [(300, 600, 50.0)]
+    # the country's quarter was rebuilt from Can Tho's new figure and Hanoi's kept one
+    assert query(
+        warehouse,
+        "select value, derivation from marts.fct_metrics where metric_code = 'online_dossiers' "
+        "and geography = 'as_reported' and region_code = 'VN' and period = '2024-Q1'",
+    ) == [(701 + 300, "children_sum")]
     assert _state("select count(*) from raw.pending_model_keys") == [(0,)]
 
     # a correction for the key: rebuilt from its observations, the mark is gone

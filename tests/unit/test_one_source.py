@@ -16,25 +16,39 @@ from orchestration.defs.warehouse.project import (
 EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
 
 
+# each way of rebuilding by key: its tag, the tag of its tests, its pre-hook and its filter
+BY_KEY = {
+    "rebuilt_by_key": ("tested_by_key", "delete_pending_keys()", "is_pending_key()"),
+    "rebuilt_by_figure_key": (
+        "tested_by_figure_key",
+        "delete_pending_keys('figures')",
+        "is_pending_figure_key(",
+    ),
+}
+
+
 def test_every_model_rebuilt_by_key_is_incremental_and_drops_its_pending_keys_first() -> None:
-    rebuilt = set(models_tagged("rebuilt_by_key"))
-    assert rebuilt, "no model is tagged rebuilt_by_key"
-    for node in manifest_models():
-        config = node["config"]
-        hooks = " ".join(h["sql"] for h in config["pre-hook"])
-        if node["name"] in rebuilt:
-            assert config["materialized"] == "incremental", node["name"]
-            assert "delete_pending_keys" in hooks, node["name"]
-            assert "tested_by_key" in config["tags"], node["name"]
-        else:
-            assert "delete_pending_keys" not in hooks, node["name"]
+    for tag, (tested_tag, hook, _) in BY_KEY.items():
+        rebuilt = set(models_tagged(tag))
+        assert rebuilt, f"no model is tagged {tag}"
+        for node in manifest_models():
+            config = node["config"]
+            hooks = " ".join(h["sql"] for h in config["pre-hook"])
+            if node["name"] in rebuilt:
+                assert config["materialized"] == "incremental", node["name"]
+                assert hook in hooks.replace('"', "'"), node["name"]
+                assert tested_tag in config["tags"], node["name"]
+            else:
+                assert hook not in hooks.replace('"', "'"), node["name"]
+    assert not set(models_tagged("rebuilt_by_key")) & set(models_tagged("rebuilt_by_figure_key"))
 
 
 def test_models_rebuilt_by_key_filter_on_the_pending_keys() -> None:
-    for name in models_tagged("rebuilt_by_key"):
-        [path] = (DBT_PROJECT_DIR / "models").rglob(f"{name}.sql")
-        text = path.read_text()
-        assert "is_pending_key()" in text or "indicator_fact(" in text, name
+    for tag, (_, _, pending_filter) in BY_KEY.items():
+        for name in models_tagged(tag):
+            [path] = (DBT_PROJECT_DIR / "models").rglob(f"{name}.sql")
+            text = path.read_text()
+            assert pending_filter in text or "indicator_fact(" in text, name
 
 
 def test_the_published_tables_are_the_marts_folder() -> None:

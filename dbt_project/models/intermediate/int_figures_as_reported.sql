@@ -4,9 +4,12 @@
 -- units directly below are not; else the sum of the figures of the units directly below
 -- (each already derived by the same rule). Beside every figure, the sum over the units
 -- below whenever any of them has one, so that a reported total can be reconciled.
+-- A build by key recomputes the pending (region, year) keys; a pending unit's units below
+-- that are not pending keep their figures, read from this table.
 {%- set levels = ['commune', 'district', 'province', 'country'] %}
 with own as (
     select * from {{ ref('int_figures_own') }}
+    where {{ is_pending_figure_key() }}
 ),
 
 calendar as (
@@ -25,6 +28,18 @@ children_expected as (
     where children.parent_code is not null
     group by all
 ),
+
+{%- if is_incremental() %}
+
+-- the figures of the units below a pending unit that are not rebuilt (kept in this table)
+unchanged_below as (
+    select {{ figure_measure() }}, unchanged.region_code, unchanged.period, unchanged.sector,
+        unchanged.a, unchanged.b
+    from {{ this }} as unchanged
+    inner join regions using (region_code)
+    where {{ is_pending_figure_key('regions.parent_code', 'unchanged.period') }}
+),
+{%- endif %}
 {% for level in levels %}
 {%- set below = levels[:loop.index0] %}
 
@@ -41,9 +56,13 @@ children_of_{{ level }} as (
         count(*) as children_contributing
     from (
         {%- for lower in below %}
-        select * from figures_{{ lower }}
+        select {{ figure_measure() }}, region_code, period, sector, a, b from figures_{{ lower }}
         {{- " union all" if not loop.last }}
         {%- endfor %}
+        {%- if is_incremental() %}
+        union all
+        select * from unchanged_below
+        {%- endif %}
     ) as figures
     inner join regions as children using (region_code)
     inner join regions as parents on parents.region_code = children.parent_code

@@ -3,6 +3,8 @@
 -- one; where the units it holds today were others (before a merge), the sum of their
 -- figures (restated); a period across the change is summed over time from its parts
 -- (a month, which has none, is restated). Only counts: rates come from these pairs.
+-- A build by key recomputes the pending (region, year) keys; a pending unit's units below
+-- that are not pending keep their figures, read from this table.
 {%- set steps = [('quarter', 'month'), ('half', 'quarter'), ('year', 'half')] %}
 with as_reported as (
     select * from {{ ref('int_figures_as_reported') }}
@@ -34,7 +36,7 @@ kept as (
     select as_reported.* exclude (children_a, children_b, children_contributing, children_expected)
     from as_reported
     inner join groups_in_calendar as groups using (region_code, period)
-    where groups.only_itself and groups.unchanged
+    where groups.only_itself and groups.unchanged and {{ is_pending_figure_key() }}
 ),
 
 restated as (
@@ -52,8 +54,9 @@ restated as (
     inner join successions using (region_code)
     inner join groups_in_calendar as groups
         on groups.region_code = successions.current_code and groups.period = as_reported.period
-    where (groups.unchanged and not groups.only_itself)
-        or (not groups.unchanged and groups.period_type = 'month')
+    where ((groups.unchanged and not groups.only_itself)
+        or (not groups.unchanged and groups.period_type = 'month'))
+        and {{ is_pending_figure_key('successions.current_code', 'as_reported.period') }}
     group by all
 ),
 
@@ -112,12 +115,23 @@ children as (
     select
         {{ figure_measure() }},
         regions.parent_code as region_code,
-        figures.period,
-        figures.sector,
-        sum(figures.a) as children_a,
-        sum(figures.b) as children_b,
+        below.period,
+        below.sector,
+        sum(below.a) as children_a,
+        sum(below.b) as children_b,
         count(*) as children_contributing
-    from figures
+    from (
+        select {{ figure_measure() }}, region_code, period, sector, a, b from figures
+        {%- if is_incremental() %}
+        union all
+        -- the units below a pending unit that are not rebuilt (kept in this table)
+        select {{ figure_measure() }}, unchanged.region_code, unchanged.period,
+            unchanged.sector, unchanged.a, unchanged.b
+        from {{ this }} as unchanged
+        inner join regions using (region_code)
+        where {{ is_pending_figure_key('regions.parent_code', 'unchanged.period') }}
+        {%- endif %}
+    ) as below
     inner join regions using (region_code)
     where regions.parent_code is not null
     group by all

@@ -5,6 +5,7 @@
 {%- set steps = [('quarter', 'month'), ('half', 'quarter'), ('year', 'half')] %}
 with reported as (
     select * from {{ ref('int_figures_reported') }}
+    where {{ is_pending_figure_key() }}
 ),
 
 calendar as (

@@ -5,7 +5,7 @@
 -- coverage. over_time says how a figure adds up over periods (sum or last).
 with accepted as (
     select * from {{ ref('int_observations_accepted') }}
-    where is_current and metric_kind = 'count'
+    where is_current and metric_kind = 'count' and {{ is_pending_figure_key() }}
 ),
 
 metrics as (

@@ -5,7 +5,7 @@
 -- pair, never an average of rates. Targets and ranks come with the next issue (null).
 with reported_rates as (
     select * from {{ ref('int_indicator_rates') }}
-    where rate_pct is not null
+    where rate_pct is not null and {{ is_pending_figure_key() }}
 ),
 
 groups as (
@@ -14,12 +14,12 @@ groups as (
 
 as_reported_pairs as (
     select 'as_reported' as geography, * from {{ ref('int_figures_as_reported') }}
-    where measure_type = 'indicator'
+    where measure_type = 'indicator' and {{ is_pending_figure_key() }}
 ),
 
 current_pairs as (
     select 'current' as geography, * from {{ ref('int_figures_current') }}
-    where measure_type = 'indicator'
+    where measure_type = 'indicator' and {{ is_pending_figure_key() }}
 ),
 
 -- the units' own reports: as sent, and in today's units where a unit existed alone and

@@ -3,12 +3,12 @@
 -- there.
 with as_reported as (
     select 'as_reported' as geography, * from {{ ref('int_figures_as_reported') }}
-    where measure_type = 'metric'
+    where measure_type = 'metric' and {{ is_pending_figure_key() }}
 ),
 
 current_units as (
     select 'current' as geography, * from {{ ref('int_figures_current') }}
-    where measure_type = 'metric'
+    where measure_type = 'metric' and {{ is_pending_figure_key() }}
 ),
 
 figures as (

@@ -4,6 +4,7 @@
 -- file was first seen by D.
 with accepted as (
     select * from {{ ref('int_observations_accepted') }}
+    where {{ is_pending_key() }}
 ),
 
 submitted_files as (
