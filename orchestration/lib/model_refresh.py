@@ -25,6 +25,8 @@ import duckdb
 # what decides the models' output besides their inputs
 _CODE_FOLDERS = ("models", "macros")
 _CODE_FILES = ("dbt_project.yml",)
+# the dbt unit tests test the code and never run in a refresh: editing them rebuilds nothing
+_NOT_CODE = frozenset({"_unit_tests.yml"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,9 @@ def models_digest(project_dir: Path) -> str:
     digest = hashlib.sha256()
     paths = [project_dir / name for name in _CODE_FILES]
     for folder in _CODE_FOLDERS:
-        paths += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
+        paths += sorted(
+            p for p in (project_dir / folder).rglob("*") if p.is_file() and p.name not in _NOT_CODE
+        )
     for path in paths:
         digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

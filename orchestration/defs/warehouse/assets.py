@@ -59,6 +59,9 @@ def warehouse_models(
         plan = plan_build(conn, models_digest(DBT_PROJECT_DIR))
     context.log.info(f"{'full rebuild' if plan.full else 'rebuild by key'}: {plan.reason}")
     args = ["build", "--full-refresh"] if plan.full else ["build"]
+    # the unit tests (models/*/_unit_tests.yml) test the models' code, not the data: they
+    # run in tests/unit/test_dbt_unit_tests.py, never in a refresh (each costs a node)
+    args += ["--exclude-resource-type", "unit_test"]
     warm_up_expectations()  # the GX checks come next
     yield from dbt.cli(args, context=context, target_path=DBT_TARGET_PATH).stream()
 
