@@ -143,15 +143,31 @@ children_expected as (
     inner join regions using (region_code)
     where regions.parent_code is not null
     group by all
+),
+
+with_children as (
+    select
+        figures.*,
+        children.children_a,
+        children.children_b,
+        children.children_contributing,
+        case when children.children_a is not null then children_expected.children_expected end
+            as children_expected
+    from figures
+    left join children using (measure_type, measure, over_time, region_code, period, sector)
+    left join children_expected using (region_code, period)
 )
 
+-- a sum over the units below that were others then (a country in 2024) is a sum over
+-- today's units below: the same counts, its parts counted as they are today
 select
-    figures.*,
-    children.children_a,
-    children.children_b,
-    children.children_contributing,
-    case when children.children_a is not null then children_expected.children_expected end
-        as children_expected
-from figures
-left join children using (measure_type, measure, over_time, region_code, period, sector)
-left join children_expected using (region_code, period)
+    * exclude (recount) replace (
+        if(recount, children_a, a) as a,
+        if(recount, children_b, b) as b,
+        if(recount, children_contributing, contributing) as contributing,
+        if(recount, children_expected, expected) as expected
+    )
+from (
+    select *, derivation = 'children_sum' and children_a is not null as recount
+    from with_children
+) as figures
