@@ -77,6 +77,20 @@ create or replace temp table files as
 select file_path, row_number() over (order by file_path) as file_no
 from (select distinct file_path from raw_rows);
 
+-- a month (YYYY-MM) or a quarter (YYYY-Qn) once the month forms are normalized: its first day
+create or replace temp macro period_first_day(period) as case
+    when regexp_full_match(period, '[0-9]{4}-[0-9]{2}') then try_cast(period || '-01' as date)
+    when regexp_full_match(period, '[0-9]{4}-Q[1-4]') then make_date(
+        cast(substr(period, 1, 4) as integer), 3 * cast(substr(period, 7, 1) as integer) - 2, 1
+    )
+end;
+
+create or replace temp macro period_last_day(period) as case
+    when regexp_full_match(period, '[0-9]{4}-Q[1-4]')
+        then last_day(period_first_day(period) + interval 2 month)
+    else last_day(period_first_day(period))
+end;
+
 create or replace temp table observations as
 with cleaned as (
     select
@@ -92,6 +106,10 @@ with cleaned as (
         replace(replace(rtrim(trim(value), '%'), ' ', ''), chr(160), '') as number,
         decimal_comma
     from raw_rows
+),
+bounded as (
+    select *, period_first_day(period) as first_day, period_last_day(period) as last_day
+    from cleaned
 )
 select
     f.file_no, l.region_code, c.period, c.metric, c.sector,
@@ -100,12 +118,12 @@ select
              else replace(c.number, ',', '') end
         as double
     ) as value
-from cleaned as c
+from bounded as c
 join files as f using (file_path)
 left join region_lookup as l
     on l.spelling = c.spelling
-    and (l.valid_from is null or l.valid_from <= try_cast(c.period || '-01' as date))
-    and (l.valid_to is null or l.valid_to >= try_cast(c.period || '-01' as date));
+    and (l.valid_from is null or l.valid_from <= c.last_day)
+    and (l.valid_to is null or l.valid_to >= c.first_day);
 
 -- per file: flows summed, stocks and rates taken; then the latest file wins
 create or replace temp table current_values as
@@ -135,19 +153,20 @@ rated as (
     select *,
         case when denominator > 0 and numerator between 0 and denominator
             then 100.0 * numerator / denominator end as counts_rate_pct,
-        try_cast(period || '-01' as date) as month_start
+        period_first_day(period) as period_start,
+        period_last_day(period) as period_end
     from components
 )
 select
     indicator, region_code, period,
     case
-        when month_start is not null then 'month'
         when period like '____-Q_' then 'quarter'
         when period like '____-H_' then 'half'
         when length(period) = 4 then 'year'
+        when period_start is not null then 'month'
     end as period_type,
-    month_start as period_start,
-    last_day(month_start) as period_end,
+    period_start,
+    period_end,
     sector,
     case when counts_rate_pct is not null then numerator::bigint end as numerator,
     case when counts_rate_pct is not null then denominator::bigint end as denominator,

@@ -8,9 +8,16 @@ landing zone once (cached in benchmarks/cache/), then measures, in order:
 2. an incremental refresh after one new province-month file lands, then another after
    one province resubmits a past month (both end to end: process start, definitions,
    ingestion, dbt, checks and publish);
-3. five dashboard queries, 50 runs each on a read-only connection (p50 and p95);
+3. eight dashboard queries, 50 runs each on a read-only connection (p50 and p95): five
+   over the section 6 facts and the file and issue tables, three over
+   marts.fct_indicators (contract section 8);
 4. the time to load the Dagster definitions in a fresh interpreter;
 5. the baseline: benchmarks/baseline.sql over the same landing zone.
+
+Beside the times it reports, from the full refresh, the rows of the relations of contract
+sections 8 and 10 (marts.fct_metrics, marts.fct_indicators, marts.observation_history, as
+marts.publish_info counts them) and what dbt spent on the models behind them (each
+refresh's run_results.json, kept beside its log).
 
 It prints one table and writes benchmarks/results/latest.json (the largest scale's
 figures at the top level, every scale under "runs").
@@ -28,7 +35,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -46,8 +53,20 @@ REFRESH = [
     *("job", "execute", "-m", "orchestration.definitions", "-j", "nightly_refresh"),
 ]
 QUERY_RUNS = 50
+# the refreshes' dbt target folder, relative to the dbt project as dbt resolves it: fixed,
+# so that dbt's partial parsing state carries over from one benchmark run to the next
+DBT_TARGET = Path("target") / "bench"
+DBT_PROJECT = Path(os.environ.get("DIGIMETRICS_DBT_PROJECT_DIR") or REPO_ROOT / "dbt_project")
+NEW_MARTS = ("fct_metrics", "fct_indicators", "observation_history")  # sections 8 and 10
+# the figures before those relations (benchmarks/results/latest.json of 69f2f5c), which the
+# full refresh and one new file should stay within 1.5x of: printed beside, never asserted
+BEFORE_SECTIONS_8_TO_10 = {
+    1_000_000: {"full_refresh_s": 61.73, "incremental_new_file_s": 28.3},
+    10_000_000: {"full_refresh_s": 289.35, "incremental_new_file_s": 31.18},
+}
 
-# Five questions a BI user asks; parameters are bound, never pasted in.
+# Questions a BI user asks; parameters are bound, never pasted in. Five over the section 6
+# facts and the file and issue tables:
 _ALL_FACTS = """
     with facts as (
         select 'online_dossier_rate' as indicator, * from marts.fct_online_dossier_rate
@@ -105,17 +124,61 @@ _FILE_STATUSES = """
 """
 
 
+# Three over the figures at every level, period and geography (contract section 8).
+_CURRENT_RATE_BY_QUARTER = """
+    select period, sector, rate_pct, numerator, denominator, derivation, complete
+    from marts.fct_indicators
+    where indicator = $indicator and geography = 'current' and region_code = $region
+      and period_type = 'quarter' and period_start >= $first and period_end <= $last
+    order by period_start, sector
+"""
+_PROVINCES_RANKED_FOR_A_YEAR = """
+    select f.indicator, f.sector, f.region_code, r.name, f.rate_pct, f.rank_in_parent,
+        f.units_ranked, f.target_pct, f.target_gap_pp, f.target_met, f.derivation, f.complete
+    from marts.fct_indicators as f
+    left join marts.dim_region as r using (region_code)
+    where f.geography = 'as_reported' and f.region_level = 'province'
+      and f.country_code = $country and f.period = $year
+    order by f.indicator, f.sector, f.rate_pct desc
+"""
+_COUNTRY_RATES_BY_MONTH = """
+    select indicator, period, sector, rate_pct, numerator, denominator, derivation, complete
+    from marts.fct_indicators
+    where geography = 'as_reported' and region_code = $country and period_type = 'month'
+      and period_start >= $since
+    order by indicator, period_start, sector
+"""
+
+
 def bi_queries() -> dict[str, tuple[str, dict[str, object]]]:
-    """The same questions at every scale."""
+    """The same questions at every scale. VN-25-02 (the new Lao Cai, from Lao Cai and Yen
+    Bai) is in every generated zone, as is VN-01."""
     return {
         "province_rates_36_months": (
             _RATES_OVER_TIME,
-            {"region": "VN-01", "since": datetime(2023, 1, 1).date()},
+            {"region": "VN-01", "since": date(2023, 1, 1)},
         ),
         "province_ranking": (_PROVINCE_RANKING, {"country": "VN", "period": "2025-03"}),
         "country_rates": (_COUNTRY_RATES, {"country": "VN", "period": "2025-03"}),
         "issues_per_submitter_rule": (_ISSUES_PER_SUBMITTER, {}),
         "file_statuses_one_period": (_FILE_STATUSES, {"pattern": "%2025-03%"}),
+        "province_current_rate_by_quarter": (
+            _CURRENT_RATE_BY_QUARTER,
+            {
+                "indicator": "online_dossier_rate",
+                "region": "VN-25-02",
+                "first": date(2023, 1, 1),
+                "last": date(2025, 12, 31),
+            },
+        ),
+        "provinces_ranked_one_year": (
+            _PROVINCES_RANKED_FOR_A_YEAR,
+            {"country": "VN", "year": "2024"},
+        ),
+        "country_rates_by_month": (
+            _COUNTRY_RATES_BY_MONTH,
+            {"country": "VN", "since": date(2023, 1, 1)},
+        ),
     }
 
 
@@ -197,7 +260,7 @@ def refresh_env(landing: Path, work: Path) -> dict[str, str]:
         "DIGIMETRICS_SOURCES_DIR": str(landing),
         "DIGIMETRICS_REFERENCE_DIR": str(work / "reference"),
         "DIGIMETRICS_WAREHOUSE": str(work / "warehouse" / "digimetrics.duckdb"),
-        "DIGIMETRICS_DBT_TARGET_PATH": "target/bench",
+        "DIGIMETRICS_DBT_TARGET_PATH": str(DBT_TARGET),
         "DAGSTER_HOME": str(home),
         "DAGSTER_DISABLE_TELEMETRY": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -255,6 +318,86 @@ def observation_count(warehouse: Path) -> int:
         conn.close()
 
 
+def published_row_counts(warehouse: Path) -> dict[str, int]:
+    """Rows per published table, as the publish recorded them (marts.publish_info)."""
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (counts,) = conn.execute("select row_counts from marts.publish_info").fetchone()
+    finally:
+        conn.close()
+    return dict(sorted((counts if isinstance(counts, dict) else json.loads(counts)).items()))
+
+
+def dbt_target(env: dict[str, str]) -> Path:
+    target = Path(env["DIGIMETRICS_DBT_TARGET_PATH"])
+    return target if target.is_absolute() else DBT_PROJECT / target
+
+
+def run_refresh(env: dict[str, str], log: Path) -> tuple[Measured, dict[str, object]]:
+    """One refresh (run_measured) and what its `dbt build` spent, from the run_results.json
+    it left (kept as <log>.run_results.json; the next refresh overwrites the original)."""
+    target = dbt_target(env)
+    (target / "run_results.json").unlink(missing_ok=True)  # never a previous refresh's
+    measured = run_measured(REFRESH, env, log)
+    figures: dict[str, object] = {}
+    results = target / "run_results.json"
+    if results.is_file():
+        shutil.copy(results, log.with_suffix(".run_results.json"))
+        manifest = target / "manifest.json"
+        figures = dbt_figures(
+            json.loads(results.read_text()),
+            json.loads(manifest.read_text()) if manifest.is_file() else None,
+        )
+    return measured, figures
+
+
+def _model_name(unique_id: str) -> str:
+    return unique_id.rsplit(".", 1)[-1]
+
+
+def dbt_figures(run_results: dict, manifest: dict | None) -> dict[str, object]:
+    """Seconds dbt spent per model of one build, and on the models and tests that exist for
+    the relations of sections 8 and 10: NEW_MARTS and every model only they depend on (per
+    the manifest's lineage; without a manifest, NEW_MARTS alone). Execution times are per
+    node; dbt runs several at once, so their sums exceed the build's wall time."""
+    nodes = {r["unique_id"]: r for r in run_results.get("results", [])}
+    models = {u: r for u, r in nodes.items() if u.startswith("model.")}
+    described = {**(manifest or {}).get("nodes", {}), **(manifest or {}).get("unit_tests", {})}
+
+    def parents(unique_id: str) -> list[str]:
+        return described.get(unique_id, {}).get("depends_on", {}).get("nodes", [])
+
+    def upstream(roots: set[str]) -> set[str]:
+        seen, todo = set(roots), list(roots)
+        while todo:
+            for parent in parents(todo.pop()):
+                if parent.startswith("model.") and parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+    new = {u for u in models if _model_name(u) in NEW_MARTS}
+    marts = {
+        u for u, n in described.items()
+        if u.startswith("model.") and n.get("fqn", [])[1:2] == ["marts"]
+    }  # fmt: skip
+    new = upstream(new) - upstream(marts - new)
+    tests = {u: r for u, r in nodes.items() if not u.startswith("model.")}
+    tests_of_new = [r for u, r in tests.items() if set(parents(u)) & new]
+    return {
+        "elapsed_s": round(run_results.get("elapsed_time", 0.0), 2),
+        "models_s": {
+            _model_name(u): round(r["execution_time"], 2) for u, r in sorted(models.items())
+        },
+        "models_total_s": round(sum(r["execution_time"] for r in models.values()), 2),
+        "tests_total_s": round(sum(r["execution_time"] for r in tests.values()), 2),
+        "new_models": sorted(_model_name(u) for u in new),
+        "new_models_s": round(sum(models[u]["execution_time"] for u in new if u in models), 2),
+        "new_models_tests_s": round(sum(r["execution_time"] for r in tests_of_new), 2),
+        "failed": sorted(u for u, r in nodes.items() if r.get("status") in ("error", "fail")),
+    }
+
+
 def bench_scale(rows: int) -> dict[str, object]:
     print(f"\n== {rows:,} observations", flush=True)
     started = time.perf_counter()
@@ -267,13 +410,19 @@ def bench_scale(rows: int) -> dict[str, object]:
     warehouse = Path(env["DIGIMETRICS_WAREHOUSE"])
     logs = work / "logs"
 
-    full = run_measured(REFRESH, env, logs / "full_refresh.log")
+    full, full_dbt = run_refresh(env, logs / "full_refresh.log")
     print(f"full refresh: {full.wall_s:.1f} s, peak RSS {full.peak_rss_mb:.0f} MB", flush=True)
+    published = published_row_counts(warehouse)
+    print(
+        "  " + ", ".join(f"{t} {published.get(t, 0):,} rows" for t in NEW_MARTS)
+        + f"; their models {full_dbt.get('new_models_s', 0):.1f} s in dbt",
+        flush=True,
+    )  # fmt: skip
     write_new_month_file(work, submitter="VN-01", period="2026-01")
-    new_file = run_measured(REFRESH, env, logs / "incremental_new_file.log")
+    new_file, new_file_dbt = run_refresh(env, logs / "incremental_new_file.log")
     print(f"one new file: {new_file.wall_s:.1f} s", flush=True)
     write_resubmission(work, submitter="VN-01", period="2025-09")
-    resubmission = run_measured(REFRESH, env, logs / "incremental_resubmission.log")
+    resubmission, resubmission_dbt = run_refresh(env, logs / "incremental_resubmission.log")
     print(f"one resubmission: {resubmission.wall_s:.1f} s", flush=True)
     queries = time_queries(warehouse)
     defs_s = defs_load_s(env)
@@ -281,6 +430,7 @@ def bench_scale(rows: int) -> dict[str, object]:
     print(f"baseline: {baseline_s:.1f} s", flush=True)
 
     ingested = observation_count(warehouse)
+    before = BEFORE_SECTIONS_8_TO_10.get(rows, {})
     return {
         "rows": manifest["rows"],
         "rows_ingested": ingested,
@@ -297,7 +447,30 @@ def bench_scale(rows: int) -> dict[str, object]:
         "bi_p95_ms": max(q["p95_ms"] for q in queries.values()),
         "bi_queries": queries,
         "defs_load_s": round(defs_s, 2),
+        "new_relations_rows": {t: published.get(t) for t in NEW_MARTS},
+        "published_rows": published,
+        "full_refresh_new_models_s": full_dbt.get("new_models_s"),
+        "full_refresh_new_models_tests_s": full_dbt.get("new_models_tests_s"),
+        "incremental_new_file_new_models_s": new_file_dbt.get("new_models_s"),
+        "full_refresh_over_before": (
+            round(full.wall_s / before["full_refresh_s"], 2) if before else None
+        ),
+        "incremental_new_file_over_before": (
+            round(new_file.wall_s / before["incremental_new_file_s"], 2) if before else None
+        ),
+        "dbt": {
+            "full_refresh": full_dbt,
+            "incremental_new_file": new_file_dbt,
+            "incremental_resubmission": resubmission_dbt,
+        },
     }
+
+
+def _cell(run: dict[str, object], key: str | tuple[str, ...], fmt: str) -> str:
+    value: object = run
+    for part in (key,) if isinstance(key, str) else key:
+        value = value.get(part) if isinstance(value, dict) else None
+    return "n/a" if value is None else fmt.format(value)
 
 
 def table(runs: list[dict[str, object]]) -> str:
@@ -314,11 +487,24 @@ def table(runs: list[dict[str, object]]) -> str:
         ("resubmission / baseline", "incremental_resubmission_over_baseline", "{:.2f}x"),
         ("peak RSS, whole process tree (MB)", "peak_rss_mb", "{:,}"),
         ("definitions load (s)", "defs_load_s", "{:.2f}"),
-    ]
+        ("full refresh / before sections 8-10", "full_refresh_over_before", "{:.2f}x"),
+        ("new file / before sections 8-10", "incremental_new_file_over_before", "{:.2f}x"),
+        ("full refresh: dbt build wall (s)", ("dbt", "full_refresh", "elapsed_s"), "{:.1f}"),
+        ("full refresh: section 8/10 models, dbt time (s)", "full_refresh_new_models_s",
+         "{:.1f}"),
+        ("full refresh: their tests, dbt time (s)", "full_refresh_new_models_tests_s", "{:.1f}"),
+        *(
+            (f"full refresh: `{t}` model (s)", ("dbt", "full_refresh", "models_s", t), "{:.1f}")
+            for t in NEW_MARTS
+        ),
+        ("one new file: section 8/10 models, dbt time (s)", "incremental_new_file_new_models_s",
+         "{:.1f}"),
+        *((f"rows of `marts.{t}`", ("new_relations_rows", t), "{:,}") for t in NEW_MARTS),
+    ]  # fmt: skip
     header = "| figure | " + " | ".join(f"{r['rows']:,} rows" for r in runs) + " |"
     lines = [header, "|---|" + "---:|" * len(runs)]
     lines += [
-        f"| {label} | " + " | ".join(fmt.format(r[key]) for r in runs) + " |"
+        f"| {label} | " + " | ".join(_cell(r, key, fmt) for r in runs) + " |"
         for label, key, fmt in rows
     ]
     for name in runs[0]["bi_queries"]:  # type: ignore[union-attr]

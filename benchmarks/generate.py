@@ -6,13 +6,23 @@ writes, for the same arguments always the same bytes:
 
 - `<out>/reference/`: the repository's reference files, plus `regions/vn_communes_generated.csv`,
   a commune layer under the 63 Vietnamese provinces that existed until 2025-06-30 and under
-  the 34 that exist from 2025-07-01 (both read from the registry, never hard-coded);
+  the 34 that exist from 2025-07-01 (both read from the registry, never hard-coded). The
+  July 2025 reorganisation reaches the communes too: every old commune ends on 2025-06-30
+  and its `successor_code` names a new commune of the province that took it over (its
+  province's successor, or the province itself where it continues); at national scale
+  about three old communes merge into each new one. The `current` geography restates them
+  (contract sections 7 and 8);
 - `<out>/landing/<submitter>/<year>/<period>.csv|.json`: one file per submitting province
   and month, 2023-01 to 2025-12 (36 months, across the July 2025 reorganisation): the old
-  provinces until 2025-06, the new ones from 2025-07, each reporting for itself and its
-  communes; a few Mongolian aimags in Windows-1251; about 1% bad rows, each breaking one row
-  rule of the contract (section 5); a few resubmitted months (`<period>_correction.csv`, or
-  `<period>_resubmitted.json` with a later `submitted_at`);
+  provinces until 2025-06, the new ones from 2025-07, each reporting monthly for itself and
+  its communes; a few Mongolian aimags in Windows-1251; about 1% bad rows, each breaking one
+  row rule of the contract (section 5); a few resubmitted months (`<period>_correction.csv`,
+  or `<period>_resubmitted.json` with a later `submitted_at`);
+- `<out>/landing/<submitter>/<year>/<year>-Qn.csv|.json`: every 7th Vietnamese submitter of
+  each era (in code order) also sends its own quarterly totals: the province's own counts
+  and rates for the quarter, the flows within about 1% of the sum of its months (a revised
+  total, as provinces send), the stocks those of the quarter's last month. The pipeline
+  takes them as `reported` rather than its `period_sum` of the months;
 - `<out>/manifest.json`: the parameters and what was written (rows, files, bad rows by rule,
   warnings, resubmissions, the fact rows the pipeline should publish).
 
@@ -58,7 +68,7 @@ from orchestration.lib.names import loose_key, name_key
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_SOURCE = REPO_ROOT / "sources" / "reference"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: quarterly totals; rows budgeted for them
 DEFAULT_SEED = 20261123
 MANIFEST = "manifest.json"
 COMMUNES_FILE = "vn_communes_generated.csv"
@@ -97,12 +107,24 @@ FACT_OF = {
     "ehr_coverage": "fct_ehealth_record_coverage",
 }
 NUMERATORS = ("online_dossiers", "cashless_payments", "ehr_people")  # the denominator follows
+NUMERATORS_TO_DENOMINATORS = {
+    "online_dossiers": "total_dossiers", "cashless_payments": "total_payments",
+    "ehr_people": "population",
+}  # fmt: skip
+RATE_PAIRS = {
+    "online_dossier_rate": ("online_dossiers", "total_dossiers"),
+    "cashless_payment_share": ("cashless_payments", "total_payments"),
+    "ehr_coverage": ("ehr_people", "population"),
+}
 BUNDLE = len(SECTORS) * 3 + 7  # observations per region and month: 31
 
 FULL_OLD_COMMUNES = 10_000  # at 10M rows, roughly the real pre-2025 count
 NEW_PER_OLD_COMMUNE = 0.33  # ~3,300 communes after the July 2025 merger
 MN_SHARE = 0.0025
 MAX_CORRECTED_COMMUNES = 8
+QUARTERLY_EVERY = 7  # every 7th submitter of each era (in code order) sends quarterly totals
+QUARTER_REVISION_SD = 0.004  # a quarterly flow = the sum of its months x N(1, this)
+STOCKS = ("ehr_people", "population", "digitized_services")  # over_time `last` in metrics.csv
 
 # per region-month: the share with one bad row, one identical duplicate, one rate mismatch
 BAD_BUNDLE_SHARE = 0.27
@@ -265,6 +287,7 @@ class _Task:
     last: int  # inclusive
     regions: tuple[str, ...]
     era: str  # old, new, all
+    quarterly: bool = False  # the submitter also sends its own quarterly totals
 
     @property
     def size(self) -> int:
@@ -282,6 +305,7 @@ class _Plan:
     old_submitters: list[str]
     new_submitters: list[str]
     mn_submitters: list[str]
+    quarterly: list[tuple[str, str]]  # (submitter, era) sending quarterly totals
 
 
 def _apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
@@ -328,18 +352,37 @@ def _select_groups(groups: list[_Group], target: int) -> list[_Group]:
 def _allocate(
     target: int, groups: list[_Group], full_old: dict[str, float], full_new: dict[str, float]
 ) -> dict[str, int]:
-    """Communes per province (old codes and new codes) for `target` VN rows."""
+    """Communes per province (old codes and new codes) for `target` VN rows: old and new
+    communes in proportion to their full-scale numbers, and a new commune in every new
+    province whose predecessors have old ones (to take them over), as close to `target`
+    as whole communes allow."""
     rest = max(0, target - sum(g.province_rows for g in groups))
     old_rows, new_rows = OLD_MONTHS * BUNDLE, NEW_MONTHS * BUNDLE
     old_w = {c: full_old[c] for g in groups for c in g.old}
     new_w = {g.new: full_new[g.new] for g in groups if g.new}
     fo, fn = sum(old_w.values()) * old_rows, sum(new_w.values()) * new_rows
-    n_old = int(rest * fo / (fo + fn)) // old_rows if fo + fn else 0
-    n_new = max(0, round((rest - n_old * old_rows) / new_rows)) if new_w else 0
-    return {
-        **{f"old:{k}": v for k, v in _apportion(n_old, old_w).items()},
-        **{f"new:{k}": v for k, v in _apportion(n_new, new_w).items()},
-    }
+    share = round(rest * fo / (fo + fn) / old_rows) if fo + fn else 0
+    best: tuple[int, dict[str, int]] | None = None
+    for n_old in range(share, max(-1, share - 4), -1):
+        old_counts = _apportion(n_old, old_w)
+        needed = {
+            g.new for g in groups if g.new and any(old_counts[c] for c in g.old)
+        }  # fmt: skip
+        free = round((rest - n_old * old_rows) / new_rows) if new_w else 0
+        new_counts = _apportion(max(free, len(needed)), new_w)
+        for code in sorted(needed):  # a province the apportionment left without one
+            if not new_counts[code]:
+                donor = max(new_counts, key=lambda k: (new_counts[k] - (k in needed), k))
+                new_counts[donor] -= 1
+                new_counts[code] = 1
+        error = abs(rest - n_old * old_rows - sum(new_counts.values()) * new_rows)
+        if best is None or error < best[0]:
+            best = (error, {
+                **{f"old:{k}": v for k, v in old_counts.items()},
+                **{f"new:{k}": v for k, v in new_counts.items()},
+            })  # fmt: skip
+    assert best is not None
+    return best[1]
 
 
 def _commune_names(seed: int, province: str, count: int, used: set[str]) -> list[str]:
@@ -424,19 +467,39 @@ def _correction_rows(task: _Task) -> int:
     return (1 + min(MAX_CORRECTED_COMMUNES, len(task.regions) - 1)) * BUNDLE
 
 
-def _build_tasks(groups: list[_Group], communes: list[Region], mn: list[str]) -> list[_Task]:
+def _quarterly_submitters(groups: list[_Group]) -> list[tuple[str, str]]:
+    """Every `QUARTERLY_EVERY`-th submitter of each era in code order, the first included
+    (so that every scale has some): (submitter, era)."""
+    old = sorted(code for g in groups for code in g.old)
+    new = sorted(g.new for g in groups if g.new)
+    return [(c, "old") for c in old[::QUARTERLY_EVERY]] + [
+        (c, "new") for c in new[::QUARTERLY_EVERY]
+    ]
+
+
+def _quarterly_rows(quarterly: list[tuple[str, str]]) -> int:
+    months = {"old": OLD_MONTHS, "new": NEW_MONTHS}
+    return sum(months[era] // 3 for _, era in quarterly) * BUNDLE
+
+
+def _build_tasks(
+    groups: list[_Group], communes: list[Region], mn: list[str], quarterly: list[tuple[str, str]]
+) -> list[_Task]:
     children: dict[str, list[str]] = {}
     for commune in communes:
         era = "new" if commune.valid_from else "old"
         children.setdefault(f"{era}:{commune.parent}", []).append(commune.code)
+    quarterly_set = set(quarterly)
     tasks = []
     for group in groups:
         for province in group.old:
             regions = (province, *children.get(f"old:{province}", []))
-            tasks.append(_Task(province, 0, REORG_MONTH - 1, regions, "old"))
+            tasks.append(_Task(province, 0, REORG_MONTH - 1, regions, "old",
+                               (province, "old") in quarterly_set))  # fmt: skip
         if group.new:
             regions = (group.new, *children.get(f"new:{group.new}", []))
-            tasks.append(_Task(group.new, REORG_MONTH, MONTHS - 1, regions, "new"))
+            tasks.append(_Task(group.new, REORG_MONTH, MONTHS - 1, regions, "new",
+                               (group.new, "new") in quarterly_set))  # fmt: skip
     tasks += [_Task(code, 0, MONTHS - 1, (code,), "all") for code in mn]
     return tasks
 
@@ -460,8 +523,11 @@ def _plan(rows: int, seed: int, base: list[Region]) -> _Plan:
     wanted_resubmissions = max(2, min(8, rows // 250_000))
     target = adjusted - len(mn) * MONTHS * BUNDLE
     selected = _select_groups(groups, target - wanted_resubmissions * 9 * BUNDLE)
+    quarterly = _quarterly_submitters(selected)
+    target -= _quarterly_rows(quarterly)  # the quarterly totals are clean, whole bundles
     counts = _allocate(target - wanted_resubmissions * 9 * BUNDLE, selected, full_old, full_new)
-    tasks = _build_tasks(selected, _make_communes(seed, selected, counts, by_code), mn)
+    communes = _make_communes(seed, selected, counts, by_code)
+    tasks = _build_tasks(selected, communes, mn, quarterly)
     resubmissions = _choose_resubmissions(seed, rows, tasks)
     by_submitter = {(t.submitter, t.era): t for t in tasks}
     corrections = 0
@@ -469,12 +535,13 @@ def _plan(rows: int, seed: int, base: list[Region]) -> _Plan:
         corrections += _correction_rows(by_submitter[(submitter, _era(month))])
     counts = _allocate(target - corrections, selected, full_old, full_new)
     communes = _make_communes(seed, selected, counts, by_code)
-    tasks = _build_tasks(selected, communes, mn)
+    tasks = _build_tasks(selected, communes, mn, quarterly)
     return _Plan(
         rows=rows, seed=seed, regions=[*base, *communes], communes=communes, tasks=tasks,
         resubmissions=resubmissions,
         old_submitters=[c for g in selected for c in g.old],
         new_submitters=[g.new for g in selected if g.new], mn_submitters=mn,
+        quarterly=quarterly,
     )  # fmt: skip
 
 
@@ -487,6 +554,11 @@ def _era(month: int) -> str:
 
 def _period(month: int) -> str:
     return f"{FIRST_YEAR + month // 12}-{month % 12 + 1:02d}"
+
+
+def _quarter(month: int) -> str:
+    """The quarter that `month` falls in, e.g. `2024-Q2`."""
+    return f"{FIRST_YEAR + month // 12}-Q{month % 12 // 3 + 1}"
 
 
 def _month_index(period: str) -> int:
@@ -916,9 +988,10 @@ def _region_text(code: str, usable: bool, style: _Style, rng: random.Random) -> 
 
 def _month_rows(
     task: _Task, month: int, style: _Style, rng: random.Random, stats: Counter | None,
-    regions: tuple[str, ...] | None = None,
+    regions: tuple[str, ...] | None = None, own: list | None = None,
 ) -> list[list]:  # fmt: skip
-    """All rows of one file; `stats` None means no bad rows (corrections, helper files)."""
+    """All rows of one file; `stats` None means no bad rows (corrections, helper files).
+    The submitter's own bundle, before any bad row is injected, is appended to `own`."""
     context = _CONTEXT
     assert context is not None
     usable = context.names[task.era]
@@ -927,9 +1000,11 @@ def _month_rows(
     out: list[list] = []
     for code in regions or task.regions:
         region = _region_text(code, usable.get(code, False), style, rng)
+        bundle = context.model.bundle(code, month, rng)
+        if own is not None and code == task.submitter:
+            own.append(bundle)
         rows = [
-            [region, period, metric, sector, value, None, ""]
-            for metric, sector, value in context.model.bundle(code, month, rng)
+            [region, period, metric, sector, value, None, ""] for metric, sector, value in bundle
         ]
         if NOTE in style.columns:
             for row in rows:
@@ -945,9 +1020,9 @@ def _month_rows(
 
 
 def _write(path: Path, rows: list[list], style: _Style, submitter: str, month: int,
-           rng: random.Random, stats: Counter) -> None:  # fmt: skip
+           rng: random.Random, stats: Counter, period: str | None = None) -> None:  # fmt: skip
     if style.fmt == "json":
-        data = _json_bytes(rows, style, submitter, _period(month), rng)
+        data = _json_bytes(rows, style, submitter, period or _period(month), rng)
     else:
         data = _csv_bytes(rows, style, rng)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -963,6 +1038,7 @@ def _run_task(task: _Task) -> Counter:
     context = _CONTEXT
     assert context is not None
     stats: Counter = Counter()
+    own: list[list[tuple[str, str, float]]] = []  # the submitter's months of this quarter
     for month in range(task.first, task.last + 1):
         period = _period(month)
         rng = random.Random(f"{context.seed}|file|{task.submitter}|{period}")
@@ -970,13 +1046,76 @@ def _run_task(task: _Task) -> Counter:
         style = _mn_style(rng) if task.era == "all" else _vn_style(rng, month, resubmitted)
         folder = context.landing / task.submitter / period[:4]
         extension = "json" if style.fmt == "json" else "csv"
-        rows = _month_rows(task, month, style, rng, None if resubmitted else stats)
+        rows = _month_rows(task, month, style, rng, None if resubmitted else stats, own=own)
         if resubmitted:
             stats["bundles"] += len(task.regions)
         _write(folder / f"{period}.{extension}", rows, style, task.submitter, month, rng, stats)
         if resubmitted:
             _write_correction(task, month, style, folder, stats)
+        if month % 3 == 2:
+            if task.quarterly:
+                _write_quarter(task, month, own, folder, stats)
+            own = []
     return stats
+
+
+def _quarter_bundle(months: list[list[tuple[str, str, float]]], rng: random.Random
+                    ) -> list[tuple[str, str, float]]:  # fmt: skip
+    """A province's own totals for a quarter from its three monthly bundles: each flow the
+    sum of its months, revised by a fraction of a percent (the numerator never above its
+    denominator), each stock its last month's, each rate computed from the quarter's pair."""
+    flows: Counter = Counter()
+    for bundle in months:
+        for metric, sector, value in bundle:
+            if KIND[metric] == "count" and metric not in STOCKS:
+                flows[(metric, sector)] += value
+    last = {(metric, sector): value for metric, sector, value in months[-1]}
+    figures: dict[tuple[str, str], float] = {}
+    for metric, sector, _ in months[-1]:
+        key = (metric, sector)
+        if metric in STOCKS:
+            figures[key] = last[key]
+        elif KIND[metric] == "count":
+            figures[key] = max(1, round(flows[key] * rng.gauss(1.0, QUARTER_REVISION_SD)))
+    for numerator in NUMERATORS:
+        denominator = NUMERATORS_TO_DENOMINATORS[numerator]
+        for key in [k for k in figures if k[0] == numerator]:
+            figures[key] = min(figures[key], figures[(denominator, key[1])])
+    out = []
+    for metric, sector, _ in months[-1]:
+        if KIND[metric] == "count":
+            out.append((metric, sector, figures[(metric, sector)]))
+        else:
+            numerator, denominator = RATE_PAIRS[metric]
+            pair = figures[(numerator, sector)], figures[(denominator, sector)]
+            out.append((metric, sector, round(100.0 * pair[0] / pair[1], 2)))
+    return out
+
+
+def _write_quarter(
+    task: _Task, month: int, own: list[list[tuple[str, str, float]]], folder: Path, stats: Counter
+) -> None:
+    """The submitter's own totals for the quarter ending with `month`, in a file of their
+    own: a UTF-8 CSV, or a JSON file stating its `submitted_at` and the quarter as its
+    default period."""
+    context = _CONTEXT
+    assert context is not None
+    quarter = _quarter(month)
+    assert len(own) == 3, (task.submitter, quarter)
+    rng = random.Random(f"{context.seed}|quarter|{task.submitter}|{quarter}")
+    if rng.random() < 0.3:
+        style = _Style("json", "utf-8", submitted_at=_submitted_at(rng, month, extra_days=10),
+                       period_in_obs=False, all_sector=None)  # fmt: skip
+    else:
+        style = PLAIN
+    rows = [
+        [task.submitter, quarter, metric, sector, value, None, ""]
+        for metric, sector, value in _quarter_bundle(own, rng)
+    ]
+    name = f"{quarter}.{'json' if style.fmt == 'json' else 'csv'}"
+    _write(folder / name, rows, style, task.submitter, month, rng, stats, period=quarter)
+    stats["quarter_bundles"] += 1
+    stats[f"quarterly:{task.submitter}|{task.era}"] += 1
 
 
 def _write_correction(
@@ -1113,7 +1252,7 @@ def _manifest(plan: _Plan, stats: Counter, out: Path) -> dict[str, object]:
         "rate_mismatch": stats.get("warn:rate_mismatch", 0),
         "legacy_encoding": sum(v for k, v in stats.items() if k.startswith("format:csv-cp1251")),
     }
-    bundles = stats["bundles"]
+    bundles = stats["bundles"] + stats["quarter_bundles"]
     facts = {}
     for indicator, fact in FACT_OF.items():
         keys = bundles * (len(SECTORS) if indicator == "online_dossier_rate" else 1)
@@ -1128,7 +1267,7 @@ def _manifest(plan: _Plan, stats: Counter, out: Path) -> dict[str, object]:
         "rows": stats["rows"],
         "files": stats["files"],
         "bytes": stats["bytes"],
-        "region_months": bundles,
+        "region_months": stats["bundles"],
         "bad_rows": bad,
         "bad_rows_total": rejected,
         "bad_row_share": round(rejected / stats["rows"], 5) if stats["rows"] else 0.0,
@@ -1155,9 +1294,14 @@ def _manifest(plan: _Plan, stats: Counter, out: Path) -> dict[str, object]:
             "vn_from_2025_07": plan.new_submitters,
             "mn": plan.mn_submitters,
         },
-        "communes": {
-            "until_2025_06": sum(1 for c in plan.communes if not c.valid_from),
-            "from_2025_07": sum(1 for c in plan.communes if c.valid_from),
+        "communes": _commune_summary(plan.communes),
+        "quarterly_totals": {
+            "submitters": [
+                {"submitter": s, "era": era, "quarters": stats[f"quarterly:{s}|{era}"]}
+                for s, era in plan.quarterly
+            ],
+            "files": sum(v for k, v in stats.items() if k.startswith("quarterly:")),
+            "rows": stats["quarter_bundles"] * BUNDLE,
         },
         "layout": {
             "landing": "landing",
@@ -1168,6 +1312,17 @@ def _manifest(plan: _Plan, stats: Counter, out: Path) -> dict[str, object]:
             "new_month": {"submitter": HELPER_SUBMITTER, "period": "2026-01"},
             "resubmission": {"submitter": HELPER_SUBMITTER, "period": HELPER_RESUBMISSION_PERIOD},
         },
+    }
+
+
+def _commune_summary(communes: list[Region]) -> dict[str, int]:
+    merged = Counter(c.successor for c in communes if c.successor)
+    return {
+        "until_2025_06": sum(1 for c in communes if not c.valid_from),
+        "from_2025_07": sum(1 for c in communes if c.valid_from),
+        "with_successor": sum(merged.values()),
+        "successors": len(merged),
+        "most_merged_into_one": max(merged.values(), default=0),
     }
 
 
