@@ -22,3 +22,36 @@
 {% macro figure_measure() -%}
     measure_type, measure, over_time
 {%- endmacro %}
+
+{#- In a build by key, the figures this model keeps (not rebuilt) of the units directly
+    below a unit it rebuilds: with the rebuilt ones, what that unit's sums are over. -#}
+{% macro figures_kept_below() -%}
+    select {{ figure_measure() }}, kept.region_code, kept.period, kept.sector, kept.a, kept.b
+    from {{ this }} as kept
+    inner join {{ ref('stg_reference__regions') }} as kept_regions using (region_code)
+    where {{ is_pending_figure_key('kept_regions.parent_code', 'kept.period') }}
+{%- endmacro %}
+
+{#- The sums of `figures` (a relation or a subquery with the columns of figure_measure,
+    region_code, period, sector, a and b) over the units directly below each unit, for the
+    units of `parent_level` (every level when none). -#}
+{% macro sums_over_units_below(figures, parent_level=none) -%}
+    select
+        {{ figure_measure() }},
+        children.parent_code as region_code,
+        below.period,
+        below.sector,
+        sum(below.a) as children_a,
+        sum(below.b) as children_b,
+        count(*) as children_contributing
+    from {{ figures }} as below
+    inner join {{ ref('stg_reference__regions') }} as children using (region_code)
+    {%- if parent_level %}
+    inner join {{ ref('stg_reference__regions') }} as parents
+        on parents.region_code = children.parent_code
+    where parents.level = '{{ parent_level }}'
+    {%- else %}
+    where children.parent_code is not null
+    {%- endif %}
+    group by all
+{%- endmacro %}

@@ -31,30 +31,17 @@ children_expected as (
 
 {%- if is_incremental() %}
 
--- the figures of the units below a pending unit that are not rebuilt (kept in this table)
+-- the figures of the units below a pending unit that are not rebuilt
 unchanged_below as (
-    select {{ figure_measure() }}, unchanged.region_code, unchanged.period, unchanged.sector,
-        unchanged.a, unchanged.b
-    from {{ this }} as unchanged
-    inner join regions using (region_code)
-    where {{ is_pending_figure_key('regions.parent_code', 'unchanged.period') }}
+    {{ figures_kept_below() }}
 ),
 {%- endif %}
 {% for level in levels %}
 {%- set below = levels[:loop.index0] %}
 
 {%- if below %}
-
-children_of_{{ level }} as (
-    select
-        {{ figure_measure() }},
-        children.parent_code as region_code,
-        figures.period,
-        figures.sector,
-        sum(figures.a) as children_a,
-        sum(figures.b) as children_b,
-        count(*) as children_contributing
-    from (
+{%- set figures_below %}
+    (
         {%- for lower in below %}
         select {{ figure_measure() }}, region_code, period, sector, a, b from figures_{{ lower }}
         {{- " union all" if not loop.last }}
@@ -63,11 +50,11 @@ children_of_{{ level }} as (
         union all
         select * from unchanged_below
         {%- endif %}
-    ) as figures
-    inner join regions as children using (region_code)
-    inner join regions as parents on parents.region_code = children.parent_code
-    where parents.level = '{{ level }}'
-    group by all
+    )
+{%- endset %}
+
+children_of_{{ level }} as (
+    {{ sums_over_units_below(figures_below, level) }}
 ),
 {%- endif %}
 

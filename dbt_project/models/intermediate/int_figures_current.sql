@@ -6,16 +6,31 @@
 -- A build by key recomputes the pending (region, year) keys; a pending unit's units below
 -- that are not pending keep their figures, read from this table.
 {%- set steps = [('quarter', 'month'), ('half', 'quarter'), ('year', 'half')] %}
-with as_reported as (
+with successions as (
+    select * from {{ ref('int_region_successions') }}
+),
+
+{%- if is_incremental() %}
+
+-- in a build by key, the units whose figures go into a pending unit (itself among them
+-- while it exists), for the pending years
+members_of_pending as (
+    select successions.region_code, keys.year
+    from successions
+    inner join {{ ref('int_pending_figure_keys') }} as keys
+        on keys.region_code = successions.current_code
+),
+{%- endif %}
+
+as_reported as (
     select * from {{ ref('int_figures_as_reported') }}
+    {%- if is_incremental() %}
+    where (region_code, left(period, 4)) in (select region_code, year from members_of_pending)
+    {%- endif %}
 ),
 
 groups as (
     select * from {{ ref('int_current_groups') }}
-),
-
-successions as (
-    select * from {{ ref('int_region_successions') }}
 ),
 
 regions as (
@@ -110,31 +125,26 @@ figures as (
     {%- endfor %}
 ),
 
+{%- if is_incremental() %}
+
+-- the figures of the units below a pending unit that are not rebuilt
+unchanged_below as (
+    {{ figures_kept_below() }}
+),
+{%- endif %}
+
 -- the sums over today's units directly below, as as_reported has them
 children as (
-    select
-        {{ figure_measure() }},
-        regions.parent_code as region_code,
-        below.period,
-        below.sector,
-        sum(below.a) as children_a,
-        sum(below.b) as children_b,
-        count(*) as children_contributing
-    from (
+    {%- set figures_below %}
+    (
         select {{ figure_measure() }}, region_code, period, sector, a, b from figures
         {%- if is_incremental() %}
         union all
-        -- the units below a pending unit that are not rebuilt (kept in this table)
-        select {{ figure_measure() }}, unchanged.region_code, unchanged.period,
-            unchanged.sector, unchanged.a, unchanged.b
-        from {{ this }} as unchanged
-        inner join regions using (region_code)
-        where {{ is_pending_figure_key('regions.parent_code', 'unchanged.period') }}
+        select * from unchanged_below
         {%- endif %}
-    ) as below
-    inner join regions using (region_code)
-    where regions.parent_code is not null
-    group by all
+    )
+    {%- endset %}
+    {{ sums_over_units_below(figures_below) }}
 ),
 
 children_expected as (
