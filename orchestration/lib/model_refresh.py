@@ -70,6 +70,11 @@ def _full_rebuild_reason(conn: duckdb.DuckDBPyConnection, digest: str) -> str | 
     return None
 
 
+def last_build_was_by_key(conn: duckdb.DuckDBPyConnection, digest: str) -> bool:
+    """Whether the build of this refresh (not yet marked published) rebuilt by key."""
+    return _full_rebuild_reason(conn, digest) is None
+
+
 def plan_build(conn: duckdb.DuckDBPyConnection, digest: str) -> RefreshPlan:
     """Full or by key, and why. A full build makes every key pending, so the checks that
     follow it read every row."""

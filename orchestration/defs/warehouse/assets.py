@@ -9,10 +9,20 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.warehouse.project import DBT_PROJECT_DIR, dbt_project, mart_tables
+from orchestration.defs.warehouse.project import (
+    DBT_PROJECT_DIR,
+    dbt_project,
+    mart_tables,
+    models_tagged,
+)
 from orchestration.lib.expectations import warm_up as warm_up_expectations
 from orchestration.lib.feedback import write_feedback
-from orchestration.lib.model_refresh import mark_published, models_digest, plan_build
+from orchestration.lib.model_refresh import (
+    last_build_was_by_key,
+    mark_published,
+    models_digest,
+    plan_build,
+)
 from orchestration.lib.publish import publish
 from orchestration.lib.settings import storage_version
 
@@ -22,6 +32,13 @@ from orchestration.lib.settings import storage_version
 # parallel test workers).
 DBT_TARGET_PATH = Path(os.environ.get("DIGIMETRICS_DBT_TARGET_PATH") or Path("target") / "run")
 MART_TABLES = mart_tables()  # every model of folder marts/, from the manifest
+# the marts rebuilt by key, with the kind of their keys (publish.KEY_FILTERS)
+MARTS_BY_KEY = {
+    table: keys
+    for tag, keys in (("rebuilt_by_key", "observations"), ("rebuilt_by_figure_key", "figures"))
+    for table in models_tagged(tag)
+    if table in MART_TABLES
+}
 
 
 class DigimetricsTranslator(DagsterDbtTranslator):
@@ -76,23 +93,31 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     """$DIGIMETRICS_WAREHOUSE, the file BI tools open: the marts of this run, swapped in
     atomically once every blocking check has passed."""
     settings = warehouse.settings()
-    # every check of the rebuilt keys passed (a failed one skips this step): they are no
-    # longer pending, unless this run built only some of the models (a selection in the UI)
+    digest = models_digest(DBT_PROJECT_DIR)
+    with warehouse.state_connection() as conn:
+        by_key = MARTS_BY_KEY if last_build_was_by_key(conn, digest) else None
+    published = publish(
+        settings.state_db, settings.warehouse_path, context.run_id, settings.now(), by_key
+    )
+    # every check of the rebuilt keys passed (a failed one skips this step) and they are
+    # published: they are no longer pending, unless this run built only some of the models
+    # (a selection in the UI)
     selection = context.dagster_run.asset_selection  # empty or None: the whole job
     if not selection or selection >= warehouse_models.keys:
         with warehouse.state_connection() as conn:
-            mark_published(conn, models_digest(DBT_PROJECT_DIR))
-    published = publish(settings.state_db, settings.warehouse_path, context.run_id, settings.now())
+            mark_published(conn, digest)
     for path in published.moved_aside:
         context.log.warning(
             f"moved aside stray {path}: it belonged to the previous file (a client that wrote "
             "to it did not close it cleanly) and may hold that client's writes"
         )
-    context.log.info(f"published {settings.warehouse_path}: {published.counts}")
+    how = "the rebuilt keys replaced" if published.by_key else "every table copied"
+    context.log.info(f"published {settings.warehouse_path} ({how}): {published.counts}")
     return dg.MaterializeResult(
         metadata={
             "path": str(settings.warehouse_path),
             "storage_version": storage_version(),
+            "publish": "by key" if published.by_key else "whole",
             "moved_aside": [str(p) for p in published.moved_aside],
             **{f"rows.{k}": v for k, v in published.counts.items()},
         }
