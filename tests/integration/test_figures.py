@@ -299,30 +299,31 @@ def broken(zone: Zone, edited: Path) -> Broken:
                   tables_before, published_tables(edited))  # fmt: skip
 
 
-def metric_row(warehouse: Path, metric: str, geography: str, region: str, period: str,
-               sector: str = "all") -> tuple | None:  # fmt: skip
+def _one_row(warehouse: Path, columns: str, table: str, measure_column: str,
+             key: tuple[str, ...]) -> tuple | None:  # fmt: skip
+    """The row of a figure table for (measure, geography, region, period, sector), if any."""
     found = query(
         warehouse,
-        "select value, derivation, contributing, expected, complete from marts.fct_metrics "
-        "where metric_code = ? and geography = ? and region_code = ? and period = ? "
-        "and sector = ?",
-        [metric, geography, region, period, sector],
+        f"select {columns} from marts.{table} where {measure_column} = ? and geography = ? "
+        "and region_code = ? and period = ? and sector = ?",
+        list(key),
     )
     assert len(found) <= 1
     return found[0] if found else None
+
+
+def metric_row(warehouse: Path, metric: str, geography: str, region: str, period: str,
+               sector: str = "all") -> tuple | None:  # fmt: skip
+    return _one_row(warehouse, "value, derivation, contributing, expected, complete",
+                    "fct_metrics", "metric_code", (metric, geography, region, period, sector))  # fmt: skip
 
 
 def indicator_row(warehouse: Path, indicator: str, geography: str, region: str, period: str,
                   sector: str = "all") -> tuple | None:  # fmt: skip
-    found = query(
-        warehouse,
-        "select numerator, denominator, rate_pct, reported_rate_pct, rate_source, derivation, "
-        "contributing, expected, complete from marts.fct_indicators where indicator = ? "
-        "and geography = ? and region_code = ? and period = ? and sector = ?",
-        [indicator, geography, region, period, sector],
-    )
-    assert len(found) <= 1
-    return found[0] if found else None
+    columns = ("numerator, denominator, rate_pct, reported_rate_pct, rate_source, derivation, "
+               "contributing, expected, complete")  # fmt: skip
+    return _one_row(warehouse, columns, "fct_indicators", "indicator",
+                    (indicator, geography, region, period, sector))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
