@@ -55,3 +55,14 @@
     {%- endif %}
     group by all
 {%- endmacro %}
+
+{#- The figures of one measure type ('metric' or 'indicator') in both geographies, each
+    row labelled with its geography, for the pending keys. -#}
+{% macro figures_in_both_geographies(measure_type) -%}
+    {%- for geography, model in [('as_reported', 'int_figures_as_reported'),
+                                 ('current', 'int_figures_current')] %}
+    select '{{ geography }}' as geography, * from {{ ref(model) }}
+    where measure_type = '{{ measure_type }}' and {{ is_pending_figure_key() }}
+    {{- "\n    union all by name" if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -12,14 +12,8 @@ groups as (
     select * from {{ ref('int_current_groups') }}
 ),
 
-as_reported_pairs as (
-    select 'as_reported' as geography, * from {{ ref('int_figures_as_reported') }}
-    where measure_type = 'indicator' and {{ is_pending_figure_key() }}
-),
-
-current_pairs as (
-    select 'current' as geography, * from {{ ref('int_figures_current') }}
-    where measure_type = 'indicator' and {{ is_pending_figure_key() }}
+pairs as (
+    {{ figures_in_both_geographies('indicator') }}
 ),
 
 -- the units' own reports: as sent, and in today's units where a unit existed alone and
@@ -48,11 +42,7 @@ derived as (
         pairs.derivation,
         pairs.contributing,
         pairs.expected
-    from (
-        select * from as_reported_pairs
-        union all by name
-        select * from current_pairs
-    ) as pairs
+    from pairs
     anti join own_reports
         on own_reports.geography = pairs.geography
         and own_reports.indicator = pairs.measure

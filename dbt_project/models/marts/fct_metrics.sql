@@ -1,20 +1,8 @@
 -- Every count metric's figure for every unit, level, period and sector with one, in both
 -- geographies (contract section 8), with how it was derived and whether every part was
 -- there.
-with as_reported as (
-    select 'as_reported' as geography, * from {{ ref('int_figures_as_reported') }}
-    where measure_type = 'metric' and {{ is_pending_figure_key() }}
-),
-
-current_units as (
-    select 'current' as geography, * from {{ ref('int_figures_current') }}
-    where measure_type = 'metric' and {{ is_pending_figure_key() }}
-),
-
-figures as (
-    select * from as_reported
-    union all by name
-    select * from current_units
+with figures as (
+    {{ figures_in_both_geographies('metric') }}
 ),
 
 regions as (
