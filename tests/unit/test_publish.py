@@ -53,9 +53,11 @@ conn.execute("delete from marts.submission_files where rows_total < 3")
 conn.execute("create table main.my_notes as select 'mine' as note")
 os._exit(0)
 """
-# ...or it dies during a checkpoint that other commits ran alongside: those go to
+# ...or it dies during a checkpoint that a commit ran alongside: that commit goes to
 # `<file>.wal.checkpoint`, which DuckDB reads through the checkpoint's mark in `<file>.wal`.
-# An insert lands there only if it starts once the checkpoint has (most runs do).
+# Only a transaction already open when the checkpoint starts commits there (later ones wait
+# for the checkpoint), so each round opens one, starts the checkpoint and commits while the
+# checkpoint sleeps; a round whose commit beat the checkpoint's start waits longer.
 BI_WRITER_KILLED_IN_CHECKPOINT = """
 import duckdb, os, sys, threading, time
 path = sys.argv[1]
@@ -65,20 +67,18 @@ conn.execute("set checkpoint_threshold = '1TB'")
 conn.execute("delete from marts.submission_files where rows_total < 3")
 conn.execute("create table if not exists main.my_notes (note varchar)")
 conn.execute("set debug_checkpoint_sleep_ms = 3000")
-
-def checkpoint():
-    cursor = conn.cursor()
-    while True:
-        try:
-            return cursor.execute("checkpoint")
-        except duckdb.TransactionException:  # it started while an insert was running
-            pass
-
-threading.Thread(target=checkpoint, daemon=True).start()
-writer, deadline = conn.cursor(), time.monotonic() + 5
-while not os.path.exists(path + ".wal.checkpoint") and time.monotonic() < deadline:
+writer, pause = conn.cursor(), 0.05
+while True:
+    writer.execute("begin")
     writer.execute("insert into main.my_notes values ('mine')")
-os._exit(0)
+    checkpoint = threading.Thread(target=conn.cursor().execute, args=("checkpoint",))
+    checkpoint.start()
+    time.sleep(pause)
+    writer.execute("commit")
+    if os.path.exists(path + ".wal.checkpoint"):
+        os._exit(0)
+    checkpoint.join()
+    pause *= 2
 """
 # publish() in a process of its own, to be killed at a fail point
 PUBLISH = """
@@ -247,10 +247,7 @@ def test_a_writer_killed_in_a_checkpoint_leaves_two_wals_both_moved_aside(
 ) -> None:
     publish(state_db, target, "run-1", now())
     strays = [target.with_name(target.name + s) for s in (".wal", ".wal.checkpoint")]
-    for _attempt in range(10):  # until a writer wins the race (each one fails in 5 s)
-        run_bi_writer(BI_WRITER_KILLED_IN_CHECKPOINT, target)
-        if all(p.exists() for p in strays):
-            break
+    run_bi_writer(BI_WRITER_KILLED_IN_CHECKPOINT, target)
     assert all(p.exists() for p in strays)
 
     published = publish(state_db, target, "run-2", now())
