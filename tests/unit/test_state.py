@@ -3,8 +3,11 @@ national-scale refresh cannot take the machine's RAM."""
 
 from pathlib import Path
 
+import duckdb
+
 from orchestration.lib import state
-from tests.conftest import environment
+from orchestration.lib.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
+from tests.conftest import REPO_ROOT, environment
 
 
 def test_state_connections_use_the_configured_memory_limit(tmp_path: Path) -> None:
@@ -15,5 +18,10 @@ def test_state_connections_use_the_configured_memory_limit(tmp_path: Path) -> No
         state.connect(tmp_path / "state.duckdb") as conn,
     ):
         configured = conn.execute("select current_setting('memory_limit')").fetchall()[0][0]
-    assert default in ("953.6 MiB", "1.0 GiB", "1000.0 MB", "1GB"), default
+    reference = duckdb.connect()
+    reference.execute(f"set memory_limit = '{DEFAULT_DUCKDB_MEMORY_LIMIT}'")
+    assert default == reference.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    # dbt's connection gets the same default
+    profile = (REPO_ROOT / "dbt_project" / "profiles.yml").read_text()
+    assert f"'DIGIMETRICS_DUCKDB_MEMORY_LIMIT', '{DEFAULT_DUCKDB_MEMORY_LIMIT}'" in profile
     assert configured in ("244.1 MiB", "256.0 MB", "256MB"), configured
