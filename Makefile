@@ -40,7 +40,7 @@ run: install dagster-home dbt-manifest
 	@$(BIN)/python -m orchestration.report
 
 test: install dbt-manifest
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=25
 
 ui: install dagster-home dbt-manifest
 	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)

@@ -2,7 +2,7 @@
 publish, while a BI reader reads the warehouse in a tight loop. Every time, the published
 warehouse is the previous one and opens read-only; the reader never fails; and the next
 uninterrupted refresh publishes marts identical, row for row, to a refresh that was never
-interrupted. The 20 points are split over two test files so that parallel workers share
+interrupted. The 17 points are split over two test files so that parallel workers share
 them (test_kill_points_*.py)."""
 
 import os
@@ -43,9 +43,6 @@ KILL_POINTS = [
     ("log", 'Started execution of step "warehouse_models"'),
     ("log", "START sql view model staging.stg_landing__observations"),
     ("log", "START sql incremental model intermediate.int_observations_resolved"),
-    ("log", "START sql incremental model intermediate.int_indicator_rates"),
-    ("log", "START sql incremental model marts.fct_online_dossier_rate"),
-    ("log", "START sql table model marts.submission_files"),
     ("log", "START sql table model marts.data_quality_issues"),
     ("log", "START test unique_combination_fct_online_dossier_rate"),
     ("log", 'Started execution of step "mart_expectations"'),
