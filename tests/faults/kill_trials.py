@@ -2,8 +2,8 @@
 publish, while a BI reader reads the warehouse in a tight loop. Every time, the published
 warehouse is the previous one and opens read-only; the reader never fails; and the next
 uninterrupted refresh publishes marts identical, row for row, to a refresh that was never
-interrupted. The 17 points are split over two test files so that parallel workers share
-them (test_kill_points_*.py)."""
+interrupted. The points are split over two test files so that parallel workers share
+them (test_kill_points_*.py), at FIRST_LATE_POINT."""
 
 import os
 import signal
@@ -50,6 +50,8 @@ KILL_POINTS = [
     ("fail", "publish.after_copying_a_table"),
     ("fail", "publish.before_rename"),
 ]
+# The late half (test_kill_points_late.py) is the dbt marts and tests, the checks and the publish.
+FIRST_LATE_POINT = KILL_POINTS.index(("log", "START sql table model marts.data_quality_issues"))
 
 
 def killed_run(env: dict[str, str], how: str, where: str) -> str:

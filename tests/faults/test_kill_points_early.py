@@ -4,8 +4,8 @@ whole, and the next refresh matches one that was never killed."""
 
 from pathlib import Path
 
-from tests.faults.kill_trials import KILL_POINTS, run_kill_trials
+from tests.faults.kill_trials import FIRST_LATE_POINT, KILL_POINTS, run_kill_trials
 
 
 def test_refresh_survives_sigkill_at_the_early_points(tmp_path: Path) -> None:
-    run_kill_trials(tmp_path, list(enumerate(KILL_POINTS))[0:11])
+    run_kill_trials(tmp_path, list(enumerate(KILL_POINTS))[:FIRST_LATE_POINT])
