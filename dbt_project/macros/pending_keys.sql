@@ -41,8 +41,9 @@
 {#- dbt's tests read the model they test through this macro (dbt's own version applies a
     test's `where` config). The tests of the models tagged tested_by_key (those rebuilt
     by key, and the observations they are built from) read only the pending keys: every
-    other key's rows passed the same tests when they were built and have not changed since. A full rebuild makes every key
-    pending (orchestration/lib/model_refresh.py), so its tests read every row. -#}
+    other key's rows passed the same tests when they were built and have not changed since.
+    A full rebuild (--full-refresh) makes every key pending (orchestration/lib/model_refresh.py):
+    its tests read every row directly, without matching each one against every key. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set tested_by_key = [] -%}
     {%- set tested_by_figure_key = [] -%}
@@ -63,7 +64,8 @@
     {%- if config.get('where') -%}
         {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
     {%- endif -%}
-    {%- if relation.identifier in tested_by_key -%}
+    {%- set by_key = not flags.FULL_REFRESH -%}
+    {%- if by_key and relation.identifier in tested_by_key -%}
         {#- raw is the schema of source landing.pending_model_keys (a test cannot ref it);
             a row without a key has none to be pending by, and is always tested -#}
         {%- do conditions.append(
@@ -71,7 +73,7 @@
             ~ '(select region_code, period from raw.pending_model_keys))'
         ) -%}
     {%- endif -%}
-    {%- if relation.identifier in tested_by_figure_key and figure_keys -%}
+    {%- if by_key and relation.identifier in tested_by_figure_key and figure_keys -%}
         {#- a full build makes every key pending, and so every figure key -#}
         {%- do conditions.append(
             '(region_code, left(period, 4)) in (select region_code, year from '

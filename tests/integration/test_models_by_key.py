@@ -4,11 +4,14 @@ file leaves every other key's rows as they were and rebuilds the keys it touched
 result equals a rebuild from scratch is checked by test_figures_by_key.py and the kill
 trials, which compare a warehouse built by key over many runs with a clean one.)"""
 
+import json
+import os
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from orchestration.defs.warehouse.project import DBT_PROJECT_DIR, models_tagged
 from orchestration.lib.settings import Settings
 from tests.conftest import query, refresh, write_file
 
@@ -30,6 +33,34 @@ def _hanoi_row(warehouse: Path) -> tuple:
         "select numerator, denominator, reported_rate_pct from marts.fct_online_dossier_rate "
         "where region_code = 'VN-HN' and period = '2024-Q1'",
     )[0]
+
+
+# how the tests of the models rebuilt by key (macros/pending_keys.sql) narrow what they read
+PENDING_FILTERS = (
+    "(region_code, period) in (select region_code, period from raw.pending_model_keys)",
+    "(region_code, left(period, 4)) in (select region_code, year from",
+)
+
+
+def _tests_read_pending_keys_only() -> set[bool]:
+    """For each data test the last refresh ran on a model tested by key: whether it read the
+    pending keys alone (its compiled SQL, from dbt's run_results.json)."""
+    target = DBT_PROJECT_DIR / os.environ["DIGIMETRICS_DBT_TARGET_PATH"]
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    tested = {
+        f"model.digimetrics.{name}"
+        for tag in ("tested_by_key", "tested_by_figure_key")
+        for name in models_tagged(tag)
+    }
+    verdicts = {
+        any(text in result["compiled_code"] for text in PENDING_FILTERS)
+        for result in results
+        if result["unique_id"].startswith("test.")
+        and tested & set(nodes[result["unique_id"]]["depends_on"]["nodes"])
+    }
+    assert verdicts, "no test of a model tested by key ran"
+    return verdicts
 
 
 def _refresh_without_models():
@@ -58,6 +89,9 @@ def test_a_new_file_rebuilds_its_keys_only(landing: tuple[Path, Path]) -> None:
     assert refresh().success
     assert _hanoi_row(warehouse) == (700, 1000, None)
     assert _state("select count(*) from raw.pending_model_keys") == [(0,)]
+    # the first build is from scratch: every key is pending, so the tests read every row
+    # without matching each against the keys
+    assert _tests_read_pending_keys_only() == {False}
 
     # a mark no rebuild of this key could produce: it survives as long as the key is not
     # rebuilt (by hand, in the pipeline's own state, never in a real warehouse)
@@ -78,6 +112,7 @@ def test_a_new_file_rebuilds_its_keys_only(landing: tuple[Path, Path]) -> None:
     assert _refresh_without_models().success
     assert _state("select * from raw.pending_model_keys") == [("VN-CT", "2024-Q1")]
     assert refresh().success
+    assert _tests_read_pending_keys_only() == {True}
     # the mark stays in the state's table; the publish, which copies the published file
     # and replaces the rebuilt keys, does not copy it either
     assert _state(
