@@ -40,11 +40,31 @@ def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: P
     model.write_text(
         model.read_text().replace("then 100.0 * numerator_value", "then 200.0 * numerator_value")
     )
+    # and one not below it (so not skipped) that lists every unit with a successor twice:
+    # its uniqueness test names exactly those units (it groups by a hash of the key first,
+    # then by the key itself)
+    model = broken_project / "models" / "intermediate" / "int_region_successions.sql"
+    once = "from chain_ends\ninner join regions as ends"
+    assert once in model.read_text()
+    model.write_text(model.read_text().replace(once, (
+        "from (select * from chain_ends union all\n"
+        "      select * from chain_ends where end_code <> region_code) as chain_ends\n"
+        "inner join regions as ends"
+    )))  # fmt: skip
+    [(succeeded,)] = query(
+        warehouse, "select count(*) from marts.dim_region where successor_code is not null"
+    )
+    assert succeeded > 5
     broken = run_cli(cli_env(landing, warehouse, DIGIMETRICS_DBT_PROJECT_DIR=str(broken_project)))
 
     assert broken.returncode != 0
     output = broken.stdout + broken.stderr
     assert "value_between_int_indicator_rates_rate_pct__100__0" in output
+    assert re.search(
+        rf"Failure in test unique_combination_int_region_successions_region_code .*\n"
+        rf".*Got {succeeded} results",
+        output,
+    ), output[-5000:]
     assert "published_warehouse" in output and "RUN_FAILURE" in output
     assert query(warehouse, "select run_id from marts.publish_info")[0][0] == good_run
     assert (
