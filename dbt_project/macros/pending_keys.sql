@@ -74,7 +74,6 @@
         ) -%}
     {%- endif -%}
     {%- if by_key and relation.identifier in tested_by_figure_key and figure_keys -%}
-        {#- a full build makes every key pending, and so every figure key -#}
         {%- do conditions.append(
             '(region_code, left(period, 4)) in (select region_code, year from '
             ~ figure_keys[0] ~ ')'
