@@ -7,7 +7,8 @@
 -- A build by key recomputes the pending (region, year) keys; a pending unit's units below
 -- that are not pending keep their figures, read from this table.
 {%- set levels = ['commune', 'district', 'province', 'country'] %}
-with own as (
+-- `own` is read once per level: inlined (`not materialized`) rather than held whole
+with own as not materialized (
     select * from {{ ref('int_figures_own') }}
     where {{ is_pending_figure_key() }}
 ),

@@ -22,7 +22,8 @@ members_of_pending as (
 ),
 {%- endif %}
 
-as_reported as (
+-- read several times: inlined (`not materialized`) rather than held whole
+as_reported as not materialized (
     select * from {{ ref('int_figures_as_reported') }}
     {%- if is_incremental() %}
     where (region_code, left(period, 4)) in (select region_code, year from members_of_pending)

@@ -2,8 +2,10 @@
 -- the figures of its own periods directly inside (months make quarters, quarters make
 -- halves, halves make years). `contributing` counts the parts that had a figure,
 -- `expected` the parts in which the unit existed.
+-- The large CTEs are `not materialized`: DuckDB would otherwise hold each one read twice
+-- whole (millions of rows) and spill or run out of memory under the connection's limit.
 {%- set steps = [('quarter', 'month'), ('half', 'quarter'), ('year', 'half')] %}
-with reported as (
+with reported as not materialized (
     select * from {{ ref('int_figures_reported') }}
     where {{ is_pending_figure_key() }}
 ),
@@ -25,7 +27,7 @@ parts_expected as (
     group by all
 ),
 
-reported_in_calendar as (
+reported_in_calendar as not materialized (
     select
         reported.*,
         calendar.period_type,
@@ -38,7 +40,7 @@ reported_in_calendar as (
     inner join calendar using (period)
 ),
 
-own_month as (
+own_month as not materialized (
     select * from reported_in_calendar where period_type = 'month'
 ),
 {% for longer, shorter in steps %}
@@ -56,8 +58,12 @@ summed_{{ longer }} as (
     group by {{ figure_measure() }}, region_code, parent_period, sector
 ),
 
-own_{{ longer }} as (
+own_reports_{{ longer }} as (
     select * from reported_in_calendar where period_type = '{{ longer }}'
+),
+
+own_{{ longer }} as not materialized (
+    select * from own_reports_{{ longer }}
 
     union all by name
 
@@ -71,7 +77,8 @@ own_{{ longer }} as (
     from summed_{{ longer }} as summed
     inner join calendar using (period)
     inner join parts_expected using (region_code, period)
-    anti join reported_in_calendar as own_report
+    -- a unit's own report for the period wins; only reports of this period type can match
+    anti join own_reports_{{ longer }} as own_report
         using (measure_type, measure, region_code, period, sector)
 ){{ "," if not loop.last }}
 {%- endfor %}
