@@ -11,7 +11,8 @@ killed before, leaves them for the next one, which rebuilds and checks them agai
 
 A full rebuild instead when every file was validated again since the last complete build
 (its validation basis, raw.validation_basis, changed: registry, catalog, rules or date),
-when the model code changed, or on the very first build; then every key is pending.
+when the model code or the targets changed, or on the very first build; then every key is
+pending.
 """
 
 from __future__ import annotations
@@ -50,6 +51,21 @@ def models_digest(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
+# reference data that only the models read (validation never does): a change to it
+# rebuilds every model, as a change of their code does
+_MODEL_ONLY_REFERENCE = ("raw.targets",)
+
+
+def build_digest(conn: duckdb.DuckDBPyConnection, project_dir: Path) -> str:
+    """What decides the models' output besides the observations and what validation read:
+    the model code and the reference data only the models read (the targets)."""
+    digest = hashlib.sha256(models_digest(project_dir).encode())
+    for table in _MODEL_ONLY_REFERENCE:
+        for row in conn.execute(f"select * from {table} order by all").fetchall():
+            digest.update(repr(row).encode() + b"\n")
+    return digest.hexdigest()
+
+
 def pending_key_count(conn: duckdb.DuckDBPyConnection) -> int:
     return conn.execute(
         "select count(*) from (select distinct region_code, period from raw.pending_model_keys)"
@@ -66,7 +82,7 @@ def _full_rebuild_reason(conn: duckdb.DuckDBPyConnection, digest: str) -> str | 
     if built[1] != validated:
         return "every file was validated again (registry, catalog, rules or date changed)"
     if built[0] != digest:
-        return "the model code changed since the last build"
+        return "the model code or the targets changed since the last build"
     return None
 
 

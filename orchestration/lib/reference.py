@@ -1,4 +1,5 @@
-"""Loading the reference data: the region registry and the metric catalog.
+"""Loading the reference data: the region registry, the metric catalog, the indicators
+and the targets.
 
 The registry is every CSV file in `<reference>/regions/`, so districts and communes
 are added by dropping in another file with the same columns (see README).
@@ -12,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.lib.names import loose_key, name_key
+from orchestration.lib.periods import parse_period
 
 REGION_COLUMNS = (
     "region_code", "level", "parent_code", "country_code", "name_en", "name_local",
@@ -20,6 +22,7 @@ REGION_COLUMNS = (
 LEVELS = ("country", "province", "district", "commune")
 METRIC_COLUMNS = ("metric_code", "kind", "over_time", "description")
 INDICATOR_COLUMNS = ("indicator", "numerator", "denominator", "reported_rate", "description")
+TARGET_COLUMNS = ("indicator", "region_code", "period", "target_pct")
 # how each kind of metric may behave over time (contract section 7)
 OVER_TIME = {"count": ("sum", "last"), "rate": ("reported",)}
 
@@ -210,3 +213,57 @@ def load_indicators(reference_dir: Path, metrics: list[dict[str, str]]) -> list[
                 f"'{rate}' is not a rate metric of metrics.csv",
             )
     return rows
+
+
+def _percent(text: str) -> float | None:
+    """A reference file's percentage: a plain number (a point for decimals), 0 to 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 100 else None  # NaN fails both comparisons
+
+
+def load_targets(
+    reference_dir: Path, indicators: list[dict[str, str]], registry: Registry
+) -> list[dict[str, object]]:
+    """targets.csv: the rate each indicator should reach in a unit and period (a target set
+    for a unit holds below it, one set for a year holds for the periods within it). A
+    ministry without targets has no file: no targets then."""
+    path = reference_dir / "targets.csv"
+    if not path.exists():
+        return []
+    indicator_codes = {i["indicator"] for i in indicators}
+    region_codes = {str(r["region_code"]) for r in registry.regions}
+    targets: list[dict[str, object]] = []
+    lines: dict[tuple[str, str, str], int] = {}
+    for line, row in enumerate(_read_csv(path, TARGET_COLUMNS), start=2):
+        if row["indicator"] not in indicator_codes:
+            raise _located(
+                path.name, line, "indicator", f"'{row['indicator']}' is not in indicators.csv"
+            )
+        region = row["region_code"].upper()
+        if region not in region_codes:
+            raise _located(path.name, line, "region_code", f"'{region}' is not in the registry")
+        period = parse_period(row["period"])
+        if period is None:
+            raise _located(
+                path.name, line, "period",
+                f"'{row['period']}' is not a period (2025, 2025-H1, 2025-Q3 or 2025-07)",
+            )  # fmt: skip
+        pct = _percent(row["target_pct"])
+        if pct is None:
+            raise _located(
+                path.name, line, "target_pct", f"'{row['target_pct']}' is not a percentage 0-100"
+            )
+        key = (row["indicator"], region, period.label)
+        if key in lines:
+            raise _located(
+                path.name, line, "period",
+                f"{' '.join(key)} already has a target (line {lines[key]})",
+            )  # fmt: skip
+        lines[key] = line
+        targets.append(
+            {"indicator": key[0], "region_code": region, "period": key[2], "target_pct": pct}
+        )
+    return targets

@@ -31,6 +31,7 @@ REFERENCE_TABLES = {
     "raw.metrics": "metric_code varchar, kind varchar, over_time varchar, description varchar",
     "raw.indicators": "indicator varchar, numerator varchar, denominator varchar, "
     "reported_rate varchar, description varchar",
+    "raw.targets": "indicator varchar, region_code varchar, period varchar, target_pct double",
 }
 DDL = r"""
 create schema if not exists raw;

@@ -76,6 +76,13 @@ NEW_INDICATOR = (
 # Hung Yen (VN-25-66) by mistake, and the ministry corrects it before refresh 3
 NAM_DINH = "VN-67,province,VN,VN,Nam Dinh,Nam Định,,,2025-06-30,"
 SUB_PERIOD_TYPE = {"year": "half", "half": "quarter", "quarter": "month"}
+# a country-wide target for 2024; before refresh 3 the ministry lowers it and gives Khanh
+# Hoa its own for 2024-Q1
+TARGETS = "indicator,region_code,period,target_pct\nonline_dossier_rate,VN,2024,80\n"
+EDITED_TARGETS = (
+    "indicator,region_code,period,target_pct\n"
+    "online_dossier_rate,VN,2024,55\nonline_dossier_rate,VN-34,2024-Q1,45\n"
+)
 
 
 def rows(*lines: str, header: str = "region,period,metric,value") -> str:
@@ -101,6 +108,7 @@ def build_reference(reference: Path) -> None:
     (reference / "regions" / "vn_ha_noi.csv").write_text(HANOI_LAYER, encoding="utf-8")
     with (reference / "metrics.csv").open("a", encoding="utf-8") as catalog:
         catalog.write(MISTAKEN_METRIC)
+    (reference / "targets.csv").write_text(TARGETS, encoding="utf-8")
 
 
 def edit_reference(reference: Path) -> None:
@@ -115,6 +123,7 @@ def edit_reference(reference: Path) -> None:
     metrics.write_text(text.replace(MISTAKEN_METRIC, CORRECTED_METRIC) + NEW_METRIC, "utf-8")
     with (reference / "indicators.csv").open("a", encoding="utf-8") as indicators:
         indicators.write(NEW_INDICATOR)
+    (reference / "targets.csv").write_text(EDITED_TARGETS, encoding="utf-8")
 
 
 def build_landing(root: Path) -> None:
@@ -691,6 +700,9 @@ def test_every_readme_example_query_returns_rows(zone: Zone) -> None:
         (p, f[2]) for p, f in NEW_KHANH_HOA.items() if "Q" in p
     ]
     assert result_of("observation_history") == [(260.0,)]
+    # below the country's 2024 target of 80: the new Khanh Hoa (460 + 260 of 800 + 400)
+    below = {r[0]: r[1:] for r in result_of("not target_met")}
+    assert below["VN-25-34"] == pytest.approx((60.0, 80.0, -20.0))
 
 
 def test_the_readme_as_of_query_gives_the_value_of_that_day(zone: Zone, edited: Path) -> None:
@@ -975,6 +987,43 @@ def test_an_added_indicator_is_published_without_code(edited: Path) -> None:
     assert metric_row(edited, "full_process_online_dossiers", "as_reported", "VN-HN", "2024-Q1") == (
         25, "period_sum", 3, 3, True,
     )  # fmt: skip
+
+
+def _targets(warehouse: Path, period: str) -> dict[str, tuple]:
+    """Khanh Hoa's online dossier rate for a period against its target, by geography (in
+    today's units, the new Khanh Hoa)."""
+    return {
+        geography: row
+        for geography, *row in query(
+            warehouse,
+            "select geography, rate_pct, target_pct, target_gap_pp, target_met "
+            "from marts.fct_indicators where indicator = 'online_dossier_rate' "
+            "and region_code in ('VN-34', 'VN-25-34') and period = ? and sector = 'all'",
+            [period],
+        )
+    }
+
+
+def test_every_indicator_row_carries_the_target_that_holds(zone: Zone) -> None:
+    # the country's 2024 target holds for a province below it, and for every period of 2024
+    # (Khanh Hoa's 2024-Q1 100/200, its year 460/800)
+    for period, rate in (("2024-Q1", 50.0), ("2024", 57.5)):
+        assert _targets(zone.first, period)["as_reported"] == pytest.approx(
+            [rate, 80.0, rate - 80, False]
+        )
+    # in today's units too (the new Khanh Hoa's 2024-Q1, with Ninh Thuan's 50/100: 150/300)
+    assert _targets(zone.first, "2024-Q1")["current"] == pytest.approx([50.0, 80.0, -30.0, False])
+    # no target for 2025: the columns are null
+    assert _targets(zone.first, "2025-Q1")["as_reported"][1:] == [None, None, None]
+
+
+def test_an_edited_target_holds_after_the_next_refresh(edited: Path) -> None:
+    # Khanh Hoa's own 2024-Q1 target comes before the country's year
+    assert _targets(edited, "2024-Q1")["as_reported"] == pytest.approx([50.0, 45.0, 5.0, True])
+    # the new Khanh Hoa has no target of its own: the country's lowered year holds, and a
+    # rate equal to its target meets it (Khanh Hoa 2024-Q2: 110/200)
+    assert _targets(edited, "2024-Q1")["current"] == pytest.approx([50.0, 55.0, -5.0, False])
+    assert _targets(edited, "2024-Q2")["as_reported"] == pytest.approx([55.0, 55.0, 0.0, True])
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from pathlib import Path
 from orchestration.lib import state
 from orchestration.lib.model_refresh import (
     RefreshPlan,
+    build_digest,
     mark_published,
     models_digest,
     plan_build,
@@ -45,7 +46,7 @@ def test_full_until_built_then_by_key_until_a_rebuild_is_requested(tmp_path: Pat
 
         changed_code = plan_build(conn, "code-2")
         assert changed_code.full
-        assert changed_code.reason == "the model code changed since the last build"
+        assert changed_code.reason == "the model code or the targets changed since the last build"
         assert changed_code.pending_keys == 2  # those of every validated observation
         assert conn.execute(
             "select count(*) from raw.pending_model_keys where period = '2024-02'"
@@ -91,3 +92,18 @@ def test_the_digest_follows_model_code_and_nothing_else(tmp_path: Path) -> None:
     macro = project / "macros" / "indicator_fact.sql"
     macro.write_text(macro.read_text().replace("rate_pct is not null", "rate_pct >= 0"))
     assert models_digest(project) not in (original, changed_model)
+
+
+def test_the_build_digest_follows_the_model_code_and_the_targets(tmp_path: Path) -> None:
+    project = REPO_ROOT / "dbt_project"
+    with state.connect(tmp_path / "state.duckdb") as conn:
+        before = build_digest(conn, project)
+        assert build_digest(conn, project) == before
+        state.replace_table(conn, "raw.targets", [
+            {"indicator": "online_dossier_rate", "region_code": "VN", "period": "2025",
+             "target_pct": 85.0},
+        ])  # fmt: skip
+        with_target = build_digest(conn, project)
+        assert with_target != before
+        conn.execute("update raw.targets set target_pct = 80")
+        assert build_digest(conn, project) not in (before, with_target)

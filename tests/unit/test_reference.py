@@ -1,4 +1,5 @@
-"""Unit tests for orchestration.lib.reference (region registry and metric catalog)."""
+"""Unit tests for orchestration.lib.reference (region registry, metric catalog, indicators
+and targets)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from orchestration.lib.reference import (
     load_indicators,
     load_metrics,
     load_registry,
+    load_targets,
 )
 
 REFERENCE = Path(__file__).resolve().parents[2] / "sources" / "reference"
@@ -350,3 +352,57 @@ def test_load_metrics_missing_column(tmp_path: Path):
         ReferenceError, match="metrics.csv line 1, column over_time, description: the header lacks"
     ):
         load_metrics(tmp_path)
+
+
+TARGETS_HEADER = "indicator,region_code,period,target_pct"
+
+
+def _targets(tmp_path: Path, rows: str) -> list[dict[str, object]]:
+    (tmp_path / "targets.csv").write_text(f"{TARGETS_HEADER}\n{rows}\n", encoding="utf-8")
+    indicators = load_indicators(REFERENCE, load_metrics(REFERENCE))
+    return load_targets(tmp_path, indicators, load_registry(REFERENCE))
+
+
+def test_load_targets_reads_codes_and_periods_canonically(tmp_path: Path):
+    rows = "online_dossier_rate,VN,2025,85\nonline_dossier_rate,vn-hn,2025 H1,90.5"
+    assert _targets(tmp_path, rows) == [
+        {"indicator": "online_dossier_rate", "region_code": "VN", "period": "2025",
+         "target_pct": 85.0},
+        {"indicator": "online_dossier_rate", "region_code": "VN-HN", "period": "2025-H1",
+         "target_pct": 90.5},
+    ]  # fmt: skip
+
+
+def test_the_sample_targets_load():
+    indicators = load_indicators(REFERENCE, load_metrics(REFERENCE))
+    targets = load_targets(REFERENCE, indicators, load_registry(REFERENCE))
+    assert {t["region_code"] for t in targets} >= {"VN", "VN-HN"}
+
+
+def test_no_targets_file_means_no_targets(tmp_path: Path):
+    assert load_targets(tmp_path, [], load_registry(REFERENCE)) == []
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("speed,VN,2025,85", "targets.csv line 2, column indicator: 'speed' is not in indicators.csv"),
+        ("online_dossier_rate,VN-XX,2025,85",
+         "targets.csv line 2, column region_code: 'VN-XX' is not in the registry"),
+        ("online_dossier_rate,VN,2025-13,85", "targets.csv line 2, column period: '2025-13' is not a period"),
+        ("online_dossier_rate,VN,2025,85%", "targets.csv line 2, column target_pct: '85%' is not a percentage"),
+        ("online_dossier_rate,VN,2025,101", "targets.csv line 2, column target_pct: '101' is not a percentage"),
+        ("online_dossier_rate,VN,2025,nan", "targets.csv line 2, column target_pct: 'nan' is not a percentage"),
+        ("online_dossier_rate,VN,2025-Q1,85\nonline_dossier_rate,VN,2025 Q1,80",
+         "targets.csv line 3, column period: online_dossier_rate VN 2025-Q1 already has a target (line 2)"),
+    ],
+)  # fmt: skip
+def test_broken_targets_name_file_line_and_column(tmp_path: Path, rows: str, message: str):
+    with pytest.raises(ReferenceError, match=re.escape(message)):
+        _targets(tmp_path, rows)
+
+
+def test_targets_missing_column(tmp_path: Path):
+    (tmp_path / "targets.csv").write_text("indicator,region_code,period\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match="targets.csv line 1, column target_pct: the header"):
+        load_targets(tmp_path, [], load_registry(REFERENCE))

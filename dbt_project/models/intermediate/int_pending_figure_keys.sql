@@ -3,13 +3,9 @@
 -- every unit above it, the units that hold their territory today (the ends of their chains
 -- of successors) and every unit above those. In a full build every key is pending, and so
 -- is every key with a figure.
-with recursive pending_keys as (
+with pending_keys as (
     select distinct region_code, left(period, 4) as year
     from {{ ref('stg_landing__pending_model_keys') }}
-),
-
-regions as (
-    select * from {{ ref('stg_reference__regions') }}
 ),
 
 successions as (
@@ -17,15 +13,8 @@ successions as (
 ),
 
 -- every unit with itself and each unit above it
-ancestry (region_code, ancestor_code) as (
-    select region_code, region_code from regions
-
-    union
-
-    select ancestry.region_code, regions.parent_code
-    from ancestry
-    inner join regions on regions.region_code = ancestry.ancestor_code
-    where regions.parent_code is not null
+ancestry as (
+    select * from {{ ref('int_region_ancestors') }}
 ),
 
 as_reported_keys as (

@@ -2,7 +2,8 @@
 -- exists, in both geographies (contract section 8). A unit's own report comes first: the
 -- rows of the three section 6 facts (its pair of counts, or else the rate it reported);
 -- every other rate is 100 x the summed numerators / the summed denominators of a derived
--- pair, never an average of rates. Targets and ranks come with the next issue (null).
+-- pair, never an average of rates, with the target that holds (int_unit_targets). Ranks
+-- come with the next change (null).
 with reported_rates as (
     select * from {{ ref('int_indicator_rates') }}
     where rate_pct is not null and {{ is_pending_figure_key() }}
@@ -82,6 +83,10 @@ regions as (
 
 calendar as (
     select * from {{ ref('int_calendar') }}
+),
+
+unit_targets as (
+    select * from {{ ref('int_unit_targets') }}
 )
 
 select
@@ -105,12 +110,13 @@ select
     cast(indicator_rows.contributing as integer) as contributing,
     cast(indicator_rows.expected as integer) as expected,
     indicator_rows.contributing = indicator_rows.expected as complete,
-    cast(null as double) as target_pct,
-    cast(null as double) as target_gap_pp,
-    cast(null as boolean) as target_met,
+    unit_targets.target_pct,
+    indicator_rows.rate_pct - unit_targets.target_pct as target_gap_pp,
+    indicator_rows.rate_pct >= unit_targets.target_pct as target_met,
     cast(null as integer) as rank_in_parent,
     cast(null as integer) as units_ranked
 from indicator_rows
 inner join regions using (region_code)
 inner join calendar using (period)
+left join unit_targets using (indicator, region_code, period)
 order by indicator, geography, region_code, calendar.period_start, calendar.period_type, sector

@@ -14,7 +14,8 @@ landing_zone = dg.AssetSpec(
 )
 reference_files = dg.AssetSpec(
     key="reference_files",
-    description="The ministry's reference data: regions/*.csv, metrics.csv, indicators.csv.",
+    description="The ministry's reference data: regions/*.csv, metrics.csv, indicators.csv "
+    "and targets.csv.",
     group_name="sources",
     kinds={"csv"},
 )
@@ -62,6 +63,23 @@ def indicator_catalog(warehouse: WarehouseResource):
     return dg.MaterializeResult(
         metadata={"indicators": len(indicators), "codes": [i["indicator"] for i in indicators]}
     )
+
+
+@dg.asset(
+    key_prefix="reference", deps=[reference_files, region_registry, indicator_catalog],
+    group_name="reference", kinds={"duckdb"},
+)  # fmt: skip
+def target_catalog(warehouse: WarehouseResource):
+    """The targets each indicator should reach by unit and period (raw.targets,
+    targets.csv), checked against the indicators and the registry."""
+    reference_dir = warehouse.settings().reference_dir
+    indicators = reference.load_indicators(reference_dir, reference.load_metrics(reference_dir))
+    targets = reference.load_targets(
+        reference_dir, indicators, reference.load_registry(reference_dir)
+    )
+    with warehouse.state_connection() as conn:
+        state.replace_table(conn, "raw.targets", targets)
+    return dg.MaterializeResult(metadata={"targets": len(targets)})
 
 
 @dg.asset(key_prefix="ingestion", deps=[landing_zone], group_name="ingestion", kinds={"duckdb"})

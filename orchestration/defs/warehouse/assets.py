@@ -18,9 +18,9 @@ from orchestration.defs.warehouse.project import (
 from orchestration.lib.expectations import warm_up as warm_up_expectations
 from orchestration.lib.feedback import write_feedback
 from orchestration.lib.model_refresh import (
+    build_digest,
     last_build_was_by_key,
     mark_published,
-    models_digest,
     plan_build,
 )
 from orchestration.lib.publish import publish
@@ -73,7 +73,7 @@ def warehouse_models(
     due (see model_refresh.py)."""
     os.environ["DIGIMETRICS_STATE_DB"] = str(warehouse.settings().state_db)
     with warehouse.state_connection() as conn:
-        plan = plan_build(conn, models_digest(DBT_PROJECT_DIR))
+        plan = plan_build(conn, build_digest(conn, DBT_PROJECT_DIR))
     context.log.info(f"{'full rebuild' if plan.full else 'rebuild by key'}: {plan.reason}")
     args = ["build", "--full-refresh"] if plan.full else ["build"]
     # the unit tests (models/*/_unit_tests.yml) test the models' code, not the data: they
@@ -93,8 +93,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     """$DIGIMETRICS_WAREHOUSE, the file BI tools open: the marts of this run, swapped in
     atomically once every blocking check has passed."""
     settings = warehouse.settings()
-    digest = models_digest(DBT_PROJECT_DIR)
     with warehouse.state_connection() as conn:
+        digest = build_digest(conn, DBT_PROJECT_DIR)
         by_key = MARTS_BY_KEY if last_build_was_by_key(conn, digest) else None
     published = publish(
         settings.state_db, settings.warehouse_path, context.run_id, settings.now(), by_key

@@ -1,0 +1,6 @@
+with targets as (
+    select * from {{ source('reference', 'targets') }}
+)
+
+select indicator, region_code, period, target_pct
+from targets
