@@ -57,12 +57,12 @@
 {%- endmacro %}
 
 {#- The figures of one measure type ('metric' or 'indicator') in both geographies, each
-    row labelled with its geography, for the pending keys. -#}
-{% macro figures_in_both_geographies(measure_type) -%}
+    row labelled with its geography, for the pending keys (of kind `keys`). -#}
+{% macro figures_in_both_geographies(measure_type, keys='figures') -%}
     {%- for geography, model in [('as_reported', 'int_figures_as_reported'),
                                  ('current', 'int_figures_current')] %}
     select '{{ geography }}' as geography, * from {{ ref(model) }}
-    where measure_type = '{{ measure_type }}' and {{ is_pending_figure_key() }}
+    where measure_type = '{{ measure_type }}' and {{ is_pending_figure_key(keys=keys) }}
     {{- "\n    union all by name" if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

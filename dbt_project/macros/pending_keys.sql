@@ -19,9 +19,11 @@
 {% endmacro %}
 
 {#- The same for the figure models: the (region, year) keys whose figures may have changed,
-    by the columns that hold the region and the period. -#}
-{% macro is_pending_figure_key(region='region_code', period='period') %}
-    {%- set pending_keys = ref('int_pending_figure_keys') -%}
+    by the columns that hold the region and the period. keys='ranks' widens them to every
+    unit that shares a parent with one (int_pending_rank_keys), for the model that ranks
+    the units within their parent (fct_indicators). -#}
+{% macro is_pending_figure_key(region='region_code', period='period', keys='figures') %}
+    {%- set pending_keys = ref(figure_keys_model(keys)) -%}
     {%- if is_incremental() -%}
         ({{ region }}, left({{ period }}, 4)) in (select region_code, year from {{ pending_keys }})
     {%- else -%}
@@ -29,12 +31,17 @@
     {%- endif -%}
 {% endmacro %}
 
+{#- The model holding the (region, year) keys of a kind of figure key. -#}
+{% macro figure_keys_model(keys) %}
+    {%- do return({'figures': 'int_pending_figure_keys', 'ranks': 'int_pending_rank_keys'}[keys]) -%}
+{% endmacro %}
+
 {#- Pre-hook of the incremental models: drop the rows of the keys about to be rebuilt
-    (`keys`: 'observations' or 'figures'). -#}
+    (`keys`: 'observations', 'figures' or 'ranks'). -#}
 {% macro delete_pending_keys(keys='observations') %}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where {{ is_pending_figure_key() if keys == 'figures' else is_pending_key() }}
+        where {{ is_pending_key() if keys == 'observations' else is_pending_figure_key(keys=keys) }}
     {%- endif -%}
 {% endmacro %}
 
@@ -46,19 +53,22 @@
     its tests read every row directly, without matching each one against every key. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set tested_by_key = [] -%}
-    {%- set tested_by_figure_key = [] -%}
-    {%- set figure_keys = [] -%}
+    {#- per kind of figure key: its tag, the models tested by it, the relation of its keys -#}
+    {%- set figure_kinds = {'figures': ('tested_by_figure_key', [], []),
+                            'ranks': ('tested_by_rank_key', [], [])} -%}
     {#- the graph is empty while dbt parses; tests only run once it is whole -#}
     {%- for node in graph.get('nodes', {}).values() if node.resource_type == 'model' -%}
         {%- if 'tested_by_key' in node.config.tags -%}
             {%- do tested_by_key.append(node.alias or node.name) -%}
         {%- endif -%}
-        {%- if 'tested_by_figure_key' in node.config.tags -%}
-            {%- do tested_by_figure_key.append(node.alias or node.name) -%}
-        {%- endif -%}
-        {%- if node.name == 'int_pending_figure_keys' -%}
-            {%- do figure_keys.append(node.schema ~ '.' ~ (node.alias or node.name)) -%}
-        {%- endif -%}
+        {%- for keys, (tag, tested, relation) in figure_kinds.items() -%}
+            {%- if tag in node.config.tags -%}
+                {%- do tested.append(node.alias or node.name) -%}
+            {%- endif -%}
+            {%- if node.name == figure_keys_model(keys) -%}
+                {%- do relation.append(node.schema ~ '.' ~ (node.alias or node.name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}
@@ -73,12 +83,14 @@
             ~ '(select region_code, period from raw.pending_model_keys))'
         ) -%}
     {%- endif -%}
-    {%- if by_key and relation.identifier in tested_by_figure_key and figure_keys -%}
-        {%- do conditions.append(
-            '(region_code, left(period, 4)) in (select region_code, year from '
-            ~ figure_keys[0] ~ ')'
-        ) -%}
-    {%- endif -%}
+    {%- for keys, (tag, tested, keys_relation) in figure_kinds.items() -%}
+        {%- if by_key and relation.identifier in tested and keys_relation -%}
+            {%- do conditions.append(
+                '(region_code, left(period, 4)) in (select region_code, year from '
+                ~ keys_relation[0] ~ ')'
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if conditions -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ')
             ~ ') dbt_subquery') -%}

@@ -45,6 +45,8 @@ KEY_FILTERS = {
     "(select region_code, period from state.raw.pending_model_keys)",
     "figures": "(region_code, left(period, 4)) in "
     "(select region_code, year from state.intermediate.int_pending_figure_keys)",
+    "ranks": "(region_code, left(period, 4)) in "
+    "(select region_code, year from state.intermediate.int_pending_rank_keys)",
 }
 
 

@@ -29,6 +29,11 @@ BY_KEY = {
         "delete_pending_keys('figures')",
         ("is_pending_figure_key(", "figures_in_both_geographies("),
     ),
+    "rebuilt_by_rank_key": (
+        "tested_by_rank_key",
+        "delete_pending_keys('ranks')",
+        ("keys='ranks'",),
+    ),
 }
 
 
@@ -45,7 +50,8 @@ def test_every_model_rebuilt_by_key_is_incremental_and_drops_its_pending_keys_fi
                 assert tested_tag in config["tags"], node["name"]
             else:
                 assert hook not in hooks.replace('"', "'"), node["name"]
-    assert not set(models_tagged("rebuilt_by_key")) & set(models_tagged("rebuilt_by_figure_key"))
+    rebuilt = [set(models_tagged(tag)) for tag in BY_KEY]
+    assert sum(len(models) for models in rebuilt) == len(set().union(*rebuilt)), "one way each"
 
 
 def test_models_rebuilt_by_key_filter_on_the_pending_keys() -> None:

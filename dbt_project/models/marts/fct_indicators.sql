@@ -2,11 +2,12 @@
 -- exists, in both geographies (contract section 8). A unit's own report comes first: the
 -- rows of the three section 6 facts (its pair of counts, or else the rate it reported);
 -- every other rate is 100 x the summed numerators / the summed denominators of a derived
--- pair, never an average of rates, with the target that holds (int_unit_targets). Ranks
--- come with the next change (null).
+-- pair, never an average of rates, with the target that holds (int_unit_targets) and the
+-- rank among the units of the same parent. A build by key rebuilds the pending figure keys
+-- and their siblings (int_pending_rank_keys): a new rate reorders its siblings' ranks.
 with reported_rates as (
     select * from {{ ref('int_indicator_rates') }}
-    where rate_pct is not null and {{ is_pending_figure_key() }}
+    where rate_pct is not null and {{ is_pending_figure_key(keys='ranks') }}
 ),
 
 groups as (
@@ -14,7 +15,7 @@ groups as (
 ),
 
 pairs as (
-    {{ figures_in_both_geographies('indicator') }}
+    {{ figures_in_both_geographies('indicator', keys='ranks') }}
 ),
 
 -- the units' own reports: as sent, and in today's units where a unit existed alone and
@@ -113,10 +114,16 @@ select
     unit_targets.target_pct,
     indicator_rows.rate_pct - unit_targets.target_pct as target_gap_pp,
     indicator_rows.rate_pct >= unit_targets.target_pct as target_met,
-    cast(null as integer) as rank_in_parent,
-    cast(null as integer) as units_ranked
+    -- within the units of the same level and parent (the rebuild holds every one of them)
+    cast(rank() over (siblings order by indicator_rows.rate_pct desc) as integer)
+        as rank_in_parent,
+    cast(count(*) over siblings as integer) as units_ranked
 from indicator_rows
 inner join regions using (region_code)
 inner join calendar using (period)
 left join unit_targets using (indicator, region_code, period)
+window siblings as (
+    partition by indicator_rows.indicator, indicator_rows.geography, indicator_rows.period,
+        indicator_rows.sector, regions.level, regions.parent_code
+)
 order by indicator, geography, region_code, calendar.period_start, calendar.period_type, sector

@@ -35,7 +35,11 @@ MART_TABLES = mart_tables()  # every model of folder marts/, from the manifest
 # the marts rebuilt by key, with the kind of their keys (publish.KEY_FILTERS)
 MARTS_BY_KEY = {
     table: keys
-    for tag, keys in (("rebuilt_by_key", "observations"), ("rebuilt_by_figure_key", "figures"))
+    for tag, keys in (
+        ("rebuilt_by_key", "observations"),
+        ("rebuilt_by_figure_key", "figures"),
+        ("rebuilt_by_rank_key", "ranks"),
+    )
     for table in models_tagged(tag)
     if table in MART_TABLES
 }
