@@ -37,6 +37,7 @@ WARNING_RULES = (
     "rate_mismatch",
     "legacy_encoding",
     "future_submitted_at",
+    "total_mismatch",
 )
 
 SEVERITY_BY_RULE: dict[str, str] = {

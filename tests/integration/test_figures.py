@@ -402,6 +402,42 @@ def test_a_reported_total_is_shown_beside_the_sum_of_its_parts(zone: Zone) -> No
     ]
 
 
+def _total_mismatches(warehouse: Path) -> list[tuple]:
+    return query(
+        warehouse,
+        "select file_path, severity, raw_value, message from marts.data_quality_issues "
+        "where rule = 'total_mismatch' order by message",
+    )
+
+
+def test_a_stated_total_that_disagrees_with_the_units_below_is_flagged(zone: Zone) -> None:
+    # Mongolia's 100 against the 40 and 50 of the two aimags that reported (of 22); Ha
+    # Noi's 2023 total is no mismatch: no district reported a year of its own
+    assert _total_mismatches(zone.first) == [(
+        "MN/2024.csv", "warning", "100",
+        "MN digitized_services 2024: reported 100; the 2 of 22 provinces below it that "
+        "reported sum to 90",
+    )]  # fmt: skip
+    # a warning: the stated total is still the published figure
+    assert metric_row(zone.first, "digitized_services", "as_reported", "MN", "2024")[:2] == (
+        100, "reported",
+    )  # fmt: skip
+
+
+def test_a_total_mismatch_reaches_the_province_feedback(zone: Zone, edited: Path) -> None:
+    # once the registry knows Tay Ho's commune, its 3 of 30 disagree with Tay Ho's 7 of 70
+    found = [m for *_, m in _total_mismatches(edited) if m.startswith("VN-HN-TH ")]
+    assert found == [
+        "VN-HN-TH online_dossiers 2024-Q1: reported 7; the 1 of 1 communes below it that "
+        "reported sum to 3",
+        "VN-HN-TH total_dossiers 2024-Q1: reported 70; the 1 of 1 communes below it that "
+        "reported sum to 30",
+    ]
+    feedback = (edited.parent / "feedback" / "VN-HN-TH.csv").read_text(encoding="utf-8-sig")
+    assert all(message in feedback for message in found)
+    assert "total_mismatch" in (edited.parent / "feedback" / "MN.csv").read_text("utf-8-sig")
+
+
 # (indicator, region, period, sector):
 #   (numerator, denominator, rate_pct, reported_rate_pct, rate_source, derivation,
 #    contributing, expected, complete)

@@ -9,6 +9,9 @@ row_findings as (
     select * from {{ ref('stg_landing__row_issues') }}
     union all
     select * from {{ ref('int_cross_row_findings') }}
+    union all
+    select file_sha256, row_number, rule, severity, field, raw_value, message
+    from {{ ref('int_total_mismatches') }}
 ),
 
 parsed_files as (
