@@ -1414,6 +1414,14 @@ case(
     "accepted", [warn(3, "rate_mismatch")], [cps("VN-HN", "2022-H1", s, 500, 1000)], sector=s,
 )  # fmt: skip
 
+s = "rules_total_mismatch"
+case(  # contract section 9: the country's stated total against what two aimags reported
+    "MN/rules/total_mismatch.csv",
+    utf8(lines(H, f"MN,2023,digitized_services,{s},100", f"MN-047,2023,digitized_services,{s},40",
+               f"MN-1,2023,digitized_services,{s},50")),
+    "accepted", [warn(1, "total_mismatch")], sector=s,
+)  # fmt: skip
+
 case(  # no sector column: sector `all` (no other case reports Cao Bang for 2021)
     "VN-04/rules/no_sector_column.csv",
     utf8(lines("region,period,metric,value", "Cao Bằng,2021,online_dossiers,1800",
