@@ -32,6 +32,16 @@
     where {{ is_pending_figure_key('kept_regions.parent_code', 'kept.period') }}
 {%- endmacro %}
 
+{#- How many units directly below each unit existed in each period of the calendar (the
+    CTEs `regions` and `calendar` of the calling model), as column `column`. -#}
+{% macro units_below_in_periods(column) -%}
+    select children.parent_code as region_code, calendar.period, count(*) as {{ column }}
+    from regions as children
+    inner join calendar on {{ valid_in('children', 'calendar') }}
+    where children.parent_code is not null
+    group by all
+{%- endmacro %}
+
 {#- The sums of `figures` (a relation or a subquery with the columns of figure_measure,
     region_code, period, sector, a and b) over the units directly below each unit, for the
     units of `parent_level` (every level when none). -#}

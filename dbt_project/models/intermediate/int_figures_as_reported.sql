@@ -23,11 +23,7 @@ regions as (
 
 -- how many units directly below each unit existed in each period
 children_expected as (
-    select children.parent_code as region_code, calendar.period, count(*) as children_expected
-    from regions as children
-    inner join calendar on {{ valid_in('children', 'calendar') }}
-    where children.parent_code is not null
-    group by all
+    {{ units_below_in_periods('children_expected') }}
 ),
 
 {%- if is_incremental() %}

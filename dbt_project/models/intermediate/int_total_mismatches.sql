@@ -39,11 +39,7 @@ parts as (
 
 -- how many units directly below each unit existed in each period
 units_below as (
-    select children.parent_code as region_code, calendar.period, count(*) as units_below
-    from regions as children
-    inner join calendar on {{ valid_in('children', 'calendar') }}
-    where children.parent_code is not null
-    group by all
+    {{ units_below_in_periods('units_below') }}
 )
 
 select
