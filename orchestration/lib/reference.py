@@ -225,16 +225,15 @@ def _percent(text: str) -> float | None:
 
 
 def load_targets(
-    reference_dir: Path, indicators: list[dict[str, str]], registry: Registry
+    reference_dir: Path, indicator_codes: set[str], region_codes: set[str]
 ) -> list[dict[str, object]]:
     """targets.csv: the rate each indicator should reach in a unit and period (a target set
-    for a unit holds below it, one set for a year holds for the periods within it). A
-    ministry without targets has no file: no targets then."""
+    for a unit holds below it, one set for a year holds for the periods within it), checked
+    against the codes of indicators.csv and of the registry. A ministry without targets has
+    no file: no targets then."""
     path = reference_dir / "targets.csv"
     if not path.exists():
         return []
-    indicator_codes = {i["indicator"] for i in indicators}
-    region_codes = {str(r["region_code"]) for r in registry.regions}
     targets: list[dict[str, object]] = []
     lines: dict[tuple[str, str, str], int] = {}
     for line, row in enumerate(_read_csv(path, TARGET_COLUMNS), start=2):

@@ -357,10 +357,16 @@ def test_load_metrics_missing_column(tmp_path: Path):
 TARGETS_HEADER = "indicator,region_code,period,target_pct"
 
 
+def _codes() -> tuple[set[str], set[str]]:
+    """The indicator and region codes of the sample reference data."""
+    indicators = load_indicators(REFERENCE, load_metrics(REFERENCE))
+    regions = load_registry(REFERENCE).regions
+    return {i["indicator"] for i in indicators}, {str(r["region_code"]) for r in regions}
+
+
 def _targets(tmp_path: Path, rows: str) -> list[dict[str, object]]:
     (tmp_path / "targets.csv").write_text(f"{TARGETS_HEADER}\n{rows}\n", encoding="utf-8")
-    indicators = load_indicators(REFERENCE, load_metrics(REFERENCE))
-    return load_targets(tmp_path, indicators, load_registry(REFERENCE))
+    return load_targets(tmp_path, *_codes())
 
 
 def test_load_targets_reads_codes_and_periods_canonically(tmp_path: Path):
@@ -374,13 +380,12 @@ def test_load_targets_reads_codes_and_periods_canonically(tmp_path: Path):
 
 
 def test_the_sample_targets_load():
-    indicators = load_indicators(REFERENCE, load_metrics(REFERENCE))
-    targets = load_targets(REFERENCE, indicators, load_registry(REFERENCE))
+    targets = load_targets(REFERENCE, *_codes())
     assert {t["region_code"] for t in targets} >= {"VN", "VN-HN"}
 
 
 def test_no_targets_file_means_no_targets(tmp_path: Path):
-    assert load_targets(tmp_path, [], load_registry(REFERENCE)) == []
+    assert load_targets(tmp_path, set(), set()) == []
 
 
 @pytest.mark.parametrize(
@@ -405,4 +410,4 @@ def test_broken_targets_name_file_line_and_column(tmp_path: Path, rows: str, mes
 def test_targets_missing_column(tmp_path: Path):
     (tmp_path / "targets.csv").write_text("indicator,region_code,period\n", encoding="utf-8")
     with pytest.raises(ReferenceError, match="targets.csv line 1, column target_pct: the header"):
-        load_targets(tmp_path, [], load_registry(REFERENCE))
+        load_targets(tmp_path, set(), set())

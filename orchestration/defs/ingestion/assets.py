@@ -71,13 +71,12 @@ def indicator_catalog(warehouse: WarehouseResource):
 )  # fmt: skip
 def target_catalog(warehouse: WarehouseResource):
     """The targets each indicator should reach by unit and period (raw.targets,
-    targets.csv), checked against the indicators and the registry."""
-    reference_dir = warehouse.settings().reference_dir
-    indicators = reference.load_indicators(reference_dir, reference.load_metrics(reference_dir))
-    targets = reference.load_targets(
-        reference_dir, indicators, reference.load_registry(reference_dir)
-    )
+    targets.csv), checked against the indicators and the registry the steps before it
+    loaded."""
     with warehouse.state_connection() as conn:
+        indicators = {r[0] for r in conn.execute("select indicator from raw.indicators").fetchall()}
+        regions = {r[0] for r in conn.execute("select region_code from raw.regions").fetchall()}
+        targets = reference.load_targets(warehouse.settings().reference_dir, indicators, regions)
         state.replace_table(conn, "raw.targets", targets)
     return dg.MaterializeResult(metadata={"targets": len(targets)})
 
