@@ -51,14 +51,15 @@ def models_digest(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-# reference data that only the models read (validation never does): a change to it
-# rebuilds every model, as a change of their code does
-_MODEL_ONLY_REFERENCE = ("raw.targets",)
+# reference data and settings that only the models read (validation never does): a change
+# to them rebuilds every model, as a change of their code does. The schedules hold their
+# last period as of today, so a schedule's new period, once it ends, rebuilds them too.
+_MODEL_ONLY_REFERENCE = ("raw.targets", "raw.reporting_schedules", "raw.model_settings")
 
 
 def build_digest(conn: duckdb.DuckDBPyConnection, project_dir: Path) -> str:
     """What decides the models' output besides the observations and what validation read:
-    the model code and the reference data only the models read (the targets)."""
+    the model code and the reference data and settings only the models read."""
     digest = hashlib.sha256(models_digest(project_dir).encode())
     for table in _MODEL_ONLY_REFERENCE:
         for row in conn.execute(f"select * from {table} order by all").fetchall():
@@ -82,7 +83,7 @@ def _full_rebuild_reason(conn: duckdb.DuckDBPyConnection, digest: str) -> str | 
     if built[1] != validated:
         return "every file was validated again (registry, catalog, rules or date changed)"
     if built[0] != digest:
-        return "the model code or the targets changed since the last build"
+        return "the model code, targets, schedules or model settings changed since the last build"
     return None
 
 

@@ -82,3 +82,21 @@ def parse_period(raw: object) -> Period | None:
             return _make(year, parts["kind"], int(parts["n"]))
         return _make(year, "Y", 0)
     return None
+
+
+_KIND_MONTHS = {"year": ("Y", 12), "half": ("H", 6), "quarter": ("Q", 3), "month": ("M", 1)}
+
+
+def periods_of_type(period_type: str, first: date, until: date) -> list[Period]:
+    """The consecutive periods of a type from the one holding `first` to the one holding
+    `until`."""
+    kind, months = _KIND_MONTHS[period_type]
+    periods: list[Period] = []
+    year, n = first.year, (first.month - 1) // months + 1
+    while True:
+        period = _make(year, kind, n)
+        if period is None or period.start > until:
+            break
+        periods.append(period)
+        year, n = (year + 1, 1) if n * months >= 12 else (year, n + 1)
+    return periods

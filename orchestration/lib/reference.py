@@ -1,5 +1,5 @@
-"""Loading the reference data: the region registry, the metric catalog, the indicators
-and the targets.
+"""Loading the reference data: the region registry, the metric catalog, the indicators,
+the targets and the reporting schedules.
 
 The registry is every CSV file in `<reference>/regions/`, so districts and communes
 are added by dropping in another file with the same columns (see README).
@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.lib.names import loose_key, name_key
-from orchestration.lib.periods import parse_period
+from orchestration.lib.periods import Period, parse_period, periods_of_type
 
 REGION_COLUMNS = (
     "region_code", "level", "parent_code", "country_code", "name_en", "name_local",
@@ -23,6 +23,11 @@ LEVELS = ("country", "province", "district", "commune")
 METRIC_COLUMNS = ("metric_code", "kind", "over_time", "description")
 INDICATOR_COLUMNS = ("indicator", "numerator", "denominator", "reported_rate", "description")
 TARGET_COLUMNS = ("indicator", "region_code", "period", "target_pct")
+SCHEDULE_COLUMNS = (
+    "dataset", "metrics", "country_code", "level", "period_type", "due_days", "first_period",
+    "last_period",
+)  # fmt: skip
+PERIOD_TYPES = ("month", "quarter", "half", "year")
 # how each kind of metric may behave over time (contract section 7)
 OVER_TIME = {"count": ("sum", "last"), "rate": ("reported",)}
 
@@ -266,3 +271,92 @@ def load_targets(
             {"indicator": key[0], "region_code": region, "period": key[2], "target_pct": pct}
         )
     return targets
+
+
+def _schedule_period(
+    row: dict[str, str], column: str, period_type: str, line: int
+) -> Period | None:
+    if not row[column]:
+        return None
+    period = parse_period(row[column])
+    if period is None or period.period_type != period_type:
+        raise _located(
+            "reporting_schedules.csv", line, column,
+            f"'{row[column]}' is not a {period_type} (period_type says {period_type})",
+        )  # fmt: skip
+    return period
+
+
+def load_schedules(
+    reference_dir: Path, metric_codes: set[str], countries: dict[str, set[str]], today: date
+) -> list[dict[str, object]]:
+    """reporting_schedules.csv: who must report which metrics for which periods, and how many
+    days after a period ends. `countries` maps each country code of the registry to the
+    levels its units have. An empty last_period is resolved here to the last period of the
+    type that ended before `today`; a schedule whose first period has not ended yet is kept
+    with no last period (nothing is due). A ministry without schedules has no file."""
+    path = reference_dir / "reporting_schedules.csv"
+    if not path.exists():
+        return []
+    schedules: list[dict[str, object]] = []
+    lines: dict[tuple[str, str, str, str], int] = {}
+    for line, row in enumerate(_read_csv(path, SCHEDULE_COLUMNS), start=2):
+        if not row["dataset"]:
+            raise _located(path.name, line, "dataset", "the dataset has no name")
+        metrics = [m.strip() for m in row["metrics"].split(";") if m.strip()]
+        if not metrics:
+            raise _located(path.name, line, "metrics", "no metric is named")
+        for metric in metrics:
+            if metric not in metric_codes:
+                raise _located(path.name, line, "metrics", f"'{metric}' is not in metrics.csv")
+        country = row["country_code"].upper()
+        if country not in countries:
+            raise _located(
+                path.name, line, "country_code", f"'{country}' is not a country of the registry"
+            )
+        if row["level"] not in countries[country]:
+            raise _located(
+                path.name, line, "level", f"{country} has no unit of level '{row['level']}'"
+            )
+        period_type = row["period_type"]
+        if period_type not in PERIOD_TYPES:
+            raise _located(
+                path.name, line, "period_type",
+                f"'{period_type}' is not one of {', '.join(PERIOD_TYPES)}",
+            )  # fmt: skip
+        if not row["due_days"].isascii() or not row["due_days"].isdigit():
+            raise _located(
+                path.name,
+                line,
+                "due_days",
+                f"'{row['due_days']}' is not a number of days (0 or more)",
+            )
+        first = _schedule_period(row, "first_period", period_type, line)
+        if first is None:
+            raise _located(path.name, line, "first_period", "the first period is empty")
+        last = _schedule_period(row, "last_period", period_type, line)
+        if last is not None and last.start < first.start:
+            raise _located(path.name, line, "last_period", f"{last.label} is before {first.label}")
+        if last is None:
+            ended = [p for p in periods_of_type(period_type, first.start, today) if p.end < today]
+            last = ended[-1] if ended else None
+        key = (row["dataset"], country, row["level"], period_type)
+        if key in lines:
+            raise _located(
+                path.name, line, "dataset",
+                f"{' '.join(key)} is already scheduled (line {lines[key]})",
+            )  # fmt: skip
+        lines[key] = line
+        schedules.append(
+            {
+                "dataset": row["dataset"],
+                "metric_codes": metrics,
+                "country_code": country,
+                "level": row["level"],
+                "period_type": period_type,
+                "due_days": int(row["due_days"]),
+                "first_period": first.label,
+                "last_period": last.label if last else None,
+            }
+        )
+    return schedules

@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# the outlier_value rule (contract section 9): |modified z-score| above this, in a series of
+# at least this many values
+DEFAULT_OUTLIER_THRESHOLD = 3.5
+DEFAULT_OUTLIER_MIN_VALUES = 6
 DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"  # also the default in dbt_project/profiles.yml
 
 
@@ -34,6 +38,19 @@ def _path(variable: str, default: str) -> Path:
     return value if value.is_absolute() else REPO_ROOT / value
 
 
+def _number(variable: str, default: float, kind: type, minimum: float) -> float:
+    text = os.environ.get(variable)
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not value >= minimum:
+        raise ValueError(f"{variable}={text!r}: expected a {kind.__name__} of at least {minimum}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     sources_dir: Path
@@ -41,6 +58,8 @@ class Settings:
     reference_dir: Path
     timezone: str
     max_file_bytes: int
+    outlier_threshold: float = DEFAULT_OUTLIER_THRESHOLD
+    outlier_min_values: int = DEFAULT_OUTLIER_MIN_VALUES
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -52,7 +71,22 @@ class Settings:
             max_file_bytes=int(
                 os.environ.get("DIGIMETRICS_MAX_FILE_BYTES") or DEFAULT_MAX_FILE_BYTES
             ),
+            outlier_threshold=_number(
+                "DIGIMETRICS_OUTLIER_THRESHOLD", DEFAULT_OUTLIER_THRESHOLD, float, 0
+            ),
+            outlier_min_values=_number(
+                "DIGIMETRICS_OUTLIER_MIN_VALUES", DEFAULT_OUTLIER_MIN_VALUES, int, 2
+            ),
         )
+
+    def model_settings(self) -> dict[str, object]:
+        """The settings the dbt models read (raw.model_settings): a change to one rebuilds
+        every model."""
+        return {
+            "timezone": self.timezone,
+            "outlier_threshold": self.outlier_threshold,
+            "outlier_min_values": self.outlier_min_values,
+        }
 
     @property
     def work_dir(self) -> Path:

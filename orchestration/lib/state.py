@@ -32,6 +32,11 @@ REFERENCE_TABLES = {
     "raw.indicators": "indicator varchar, numerator varchar, denominator varchar, "
     "reported_rate varchar, description varchar",
     "raw.targets": "indicator varchar, region_code varchar, period varchar, target_pct double",
+    "raw.reporting_schedules": "dataset varchar, metric_codes varchar[], country_code varchar, "
+    "level varchar, period_type varchar, due_days integer, first_period varchar, "
+    "last_period varchar",
+    # not a file: the settings the models read (Settings.model_settings), one row
+    "raw.model_settings": "timezone varchar, outlier_threshold double, outlier_min_values integer",
 }
 DDL = r"""
 create schema if not exists raw;

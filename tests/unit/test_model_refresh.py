@@ -46,7 +46,10 @@ def test_full_until_built_then_by_key_until_a_rebuild_is_requested(tmp_path: Pat
 
         changed_code = plan_build(conn, "code-2")
         assert changed_code.full
-        assert changed_code.reason == "the model code or the targets changed since the last build"
+        assert (
+            changed_code.reason
+            == "the model code, targets, schedules or model settings changed since the last build"
+        )
         assert changed_code.pending_keys == 2  # those of every validated observation
         assert conn.execute(
             "select count(*) from raw.pending_model_keys where period = '2024-02'"

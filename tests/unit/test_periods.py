@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from orchestration.lib.periods import Period, parse_period
+from orchestration.lib.periods import Period, parse_period, periods_of_type
 
 VALID = [
     # raw, label, period_type, start, end
@@ -163,3 +163,19 @@ def test_years_before_1900_or_beyond_four_digits_do_not_read(raw):
 
 def test_a_huge_text_is_not_a_period_and_is_not_normalized():
     assert parse_period(" " * 5_000_000 + "2024") is None
+
+
+@pytest.mark.parametrize(
+    ("period_type", "first", "until", "labels"),
+    [
+        ("month", date(2024, 11, 20), date(2025, 2, 1), ["2024-11", "2024-12", "2025-01", "2025-02"]),
+        ("quarter", date(2024, 4, 1), date(2025, 2, 3), ["2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1"]),
+        ("half", date(2024, 7, 1), date(2024, 7, 3), ["2024-H2"]),
+        ("year", date(2023, 6, 1), date(2025, 1, 1), ["2023", "2024", "2025"]),
+        ("month", date(2025, 3, 1), date(2025, 2, 1), []),
+    ],
+)  # fmt: skip
+def test_periods_of_type_run_from_the_one_holding_first_to_the_one_holding_until(
+    period_type, first, until, labels
+):
+    assert [p.label for p in periods_of_type(period_type, first, until)] == labels

@@ -18,6 +18,7 @@ from orchestration.lib.reference import (
     load_indicators,
     load_metrics,
     load_registry,
+    load_schedules,
     load_targets,
 )
 
@@ -411,3 +412,87 @@ def test_targets_missing_column(tmp_path: Path):
     (tmp_path / "targets.csv").write_text("indicator,region_code,period\n", encoding="utf-8")
     with pytest.raises(ReferenceError, match="targets.csv line 1, column target_pct: the header"):
         load_targets(tmp_path, set(), set())
+
+
+SCHEDULES_HEADER = (
+    "dataset,metrics,country_code,level,period_type,due_days,first_period,last_period"
+)
+COUNTRIES = {"VN": {"country", "province"}, "MN": {"country", "province"}}
+METRICS = {"online_dossiers", "total_dossiers", "cashless_payments"}
+
+
+def _schedules(tmp_path: Path, rows: str, today: date = date(2025, 8, 14)) -> list[dict]:
+    (tmp_path / "reporting_schedules.csv").write_text(
+        f"{SCHEDULES_HEADER}\n{rows}\n", encoding="utf-8"
+    )
+    return load_schedules(tmp_path, METRICS, COUNTRIES, today)
+
+
+def test_load_schedules_reads_metrics_and_periods_canonically(tmp_path: Path):
+    rows = "dossiers, online_dossiers ; total_dossiers ,vn,province,quarter,20,2024 Q4,2025-Q2"
+    assert _schedules(tmp_path, rows) == [
+        {"dataset": "dossiers", "metric_codes": ["online_dossiers", "total_dossiers"],
+         "country_code": "VN", "level": "province", "period_type": "quarter", "due_days": 20,
+         "first_period": "2024-Q4", "last_period": "2025-Q2"},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("period_type", "first", "today", "last"),
+    [
+        # the last period that ended before today; one ending today has not
+        ("month", "2025-01", date(2025, 8, 14), "2025-07"),
+        ("month", "2025-01", date(2025, 8, 1), "2025-07"),
+        ("month", "2025-01", date(2025, 7, 31), "2025-06"),
+        ("quarter", "2024-Q4", date(2025, 8, 14), "2025-Q2"),
+        ("half", "2024-H1", date(2025, 1, 1), "2024-H2"),
+        ("year", "2023", date(2025, 8, 14), "2024"),
+        # nothing has ended yet: nothing is due
+        ("year", "2025", date(2025, 8, 14), None),
+    ],
+)  # fmt: skip
+def test_an_open_schedule_runs_to_the_last_period_that_ended_before_today(
+    tmp_path: Path, period_type: str, first: str, today: date, last: str | None
+):
+    [schedule] = _schedules(
+        tmp_path, f"d,total_dossiers,VN,province,{period_type},10,{first},", today
+    )
+    assert schedule["first_period"] == first
+    assert schedule["last_period"] == last
+
+
+def test_the_sample_schedules_load():
+    metrics = {m["metric_code"] for m in load_metrics(REFERENCE)}
+    countries: dict[str, set[str]] = {}
+    for region in load_registry(REFERENCE).regions:
+        countries.setdefault(str(region["country_code"]), set()).add(str(region["level"]))
+    schedules = load_schedules(REFERENCE, metrics, countries, date(2026, 12, 6))
+    assert {s["dataset"] for s in schedules} >= {"payments", "dossiers"}
+
+
+def test_no_schedules_file_means_no_schedules(tmp_path: Path):
+    assert load_schedules(tmp_path, set(), {}, date(2025, 1, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (",total_dossiers,VN,province,month,10,2025-01,", "line 2, column dataset: the dataset has no name"),
+        ("d, ; ,VN,province,month,10,2025-01,", "line 2, column metrics: no metric is named"),
+        ("d,total_dossiers;speed,VN,province,month,10,2025-01,", "line 2, column metrics: 'speed' is not in metrics.csv"),
+        ("d,total_dossiers,VN-HN,province,month,10,2025-01,",
+         "line 2, column country_code: 'VN-HN' is not a country of the registry"),
+        ("d,total_dossiers,MN,commune,month,10,2025-01,", "line 2, column level: MN has no unit of level 'commune'"),
+        ("d,total_dossiers,VN,province,week,10,2025-01,", "line 2, column period_type: 'week' is not one of month"),
+        ("d,total_dossiers,VN,province,month,ten,2025-01,", "line 2, column due_days: 'ten' is not a number of days"),
+        ("d,total_dossiers,VN,province,month,-1,2025-01,", "line 2, column due_days: '-1' is not a number of days"),
+        ("d,total_dossiers,VN,province,month,10,,", "line 2, column first_period: the first period is empty"),
+        ("d,total_dossiers,VN,province,month,10,2025-Q1,", "line 2, column first_period: '2025-Q1' is not a month"),
+        ("d,total_dossiers,VN,province,month,10,2025-05,2025-04", "line 2, column last_period: 2025-04 is before 2025-05"),
+        ("d,total_dossiers,VN,province,month,10,2025-01,\nd,online_dossiers,VN,province,month,5,2024-01,",
+         "line 3, column dataset: d VN province month is already scheduled (line 2)"),
+    ],
+)  # fmt: skip
+def test_broken_schedules_name_file_line_and_column(tmp_path: Path, rows: str, message: str):
+    with pytest.raises(ReferenceError, match=re.escape(f"reporting_schedules.csv {message}")):
+        _schedules(tmp_path, rows)

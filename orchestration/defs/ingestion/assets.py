@@ -14,8 +14,8 @@ landing_zone = dg.AssetSpec(
 )
 reference_files = dg.AssetSpec(
     key="reference_files",
-    description="The ministry's reference data: regions/*.csv, metrics.csv, indicators.csv "
-    "and targets.csv.",
+    description="The ministry's reference data: regions/*.csv, metrics.csv, indicators.csv, "
+    "targets.csv and reporting_schedules.csv.",
     group_name="sources",
     kinds={"csv"},
 )
@@ -79,6 +79,40 @@ def target_catalog(warehouse: WarehouseResource):
         targets = reference.load_targets(warehouse.settings().reference_dir, indicators, regions)
         state.replace_table(conn, "raw.targets", targets)
     return dg.MaterializeResult(metadata={"targets": len(targets)})
+
+
+@dg.asset(
+    key_prefix="reference", deps=[reference_files, region_registry, metric_catalog],
+    group_name="reference", kinds={"duckdb"},
+)  # fmt: skip
+def reporting_schedule_catalog(warehouse: WarehouseResource):
+    """Who must report which metrics for which periods, by how many days after the period
+    (raw.reporting_schedules, reporting_schedules.csv), with an open schedule's last period
+    resolved to the last one that ended before today in DIGIMETRICS_TIMEZONE."""
+    settings = warehouse.settings()
+    with warehouse.state_connection() as conn:
+        metrics = {r[0] for r in conn.execute("select metric_code from raw.metrics").fetchall()}
+        countries: dict[str, set[str]] = {}
+        for country, level in conn.execute(
+            "select distinct country_code, level from raw.regions"
+        ).fetchall():
+            countries.setdefault(country, set()).add(level)
+        schedules = reference.load_schedules(
+            settings.reference_dir, metrics, countries, settings.today()
+        )
+        state.replace_table(conn, "raw.reporting_schedules", schedules)
+    return dg.MaterializeResult(metadata={"schedules": len(schedules)})
+
+
+@dg.asset(key_prefix="reference", group_name="reference", kinds={"duckdb"})
+def model_settings(warehouse: WarehouseResource):
+    """The settings the models read (raw.model_settings): DIGIMETRICS_TIMEZONE, in which
+    deadlines are judged, and the outlier rule's DIGIMETRICS_OUTLIER_THRESHOLD and
+    DIGIMETRICS_OUTLIER_MIN_VALUES. A change to one rebuilds every model."""
+    row = warehouse.settings().model_settings()
+    with warehouse.state_connection() as conn:
+        state.replace_table(conn, "raw.model_settings", [row])
+    return dg.MaterializeResult(metadata=row)
 
 
 @dg.asset(key_prefix="ingestion", deps=[landing_zone], group_name="ingestion", kinds={"duckdb"})
