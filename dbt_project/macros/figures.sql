@@ -76,3 +76,8 @@
     {{- "\n    union all by name" if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- A number as a clerk reads it: one decimal at most, none when it is whole. -#}
+{% macro short_number(expression) -%}
+    regexp_replace(cast(round({{ expression }}, 1) as varchar), '\.0$', '')
+{%- endmacro %}

@@ -21,7 +21,9 @@
 {#- The same for the figure models: the (region, year) keys whose figures may have changed,
     by the columns that hold the region and the period. keys='ranks' widens them to every
     unit that shares a parent with one (int_pending_rank_keys), for the model that ranks
-    the units within their parent (fct_indicators). -#}
+    the units within their parent (fct_indicators); keys='series' to every year of each unit
+    whose observations changed (int_pending_series_keys), for the model that judges a unit's
+    whole series (int_outlier_values). -#}
 {% macro is_pending_figure_key(region='region_code', period='period', keys='figures') %}
     {%- set pending_keys = ref(figure_keys_model(keys)) -%}
     {%- if is_incremental() -%}
@@ -33,11 +35,12 @@
 
 {#- The model holding the (region, year) keys of a kind of figure key. -#}
 {% macro figure_keys_model(keys) %}
-    {%- do return({'figures': 'int_pending_figure_keys', 'ranks': 'int_pending_rank_keys'}[keys]) -%}
+    {%- do return({'figures': 'int_pending_figure_keys', 'ranks': 'int_pending_rank_keys',
+                   'series': 'int_pending_series_keys'}[keys]) -%}
 {% endmacro %}
 
 {#- Pre-hook of the incremental models: drop the rows of the keys about to be rebuilt
-    (`keys`: 'observations', 'figures' or 'ranks'). -#}
+    (`keys`: 'observations', 'figures', 'ranks' or 'series'). -#}
 {% macro delete_pending_keys(keys='observations') %}
     {%- if is_incremental() -%}
         delete from {{ this }}
@@ -55,7 +58,8 @@
     {%- set tested_by_key = [] -%}
     {#- per kind of figure key: its tag, the models tested by it, the relation of its keys -#}
     {%- set figure_kinds = {'figures': ('tested_by_figure_key', [], []),
-                            'ranks': ('tested_by_rank_key', [], [])} -%}
+                            'ranks': ('tested_by_rank_key', [], []),
+                            'series': ('tested_by_series_key', [], [])} -%}
     {#- the graph is empty while dbt parses; tests only run once it is whole -#}
     {%- for node in graph.get('nodes', {}).values() if node.resource_type == 'model' -%}
         {%- if 'tested_by_key' in node.config.tags -%}

@@ -38,6 +38,7 @@ WARNING_RULES = (
     "legacy_encoding",
     "future_submitted_at",
     "total_mismatch",
+    "outlier_value",
 )
 
 SEVERITY_BY_RULE: dict[str, str] = {

@@ -1422,6 +1422,14 @@ case(  # contract section 9: the country's stated total against what two aimags 
     "accepted", [warn(1, "total_mismatch")], sector=s,
 )  # fmt: skip
 
+s = "rules_outlier_value"
+case(  # contract section 9: one month of seven ten times the others (a slipped zero)
+    "VN-HN/rules/outlier_value.csv",
+    utf8(lines(H, *(f"VN-HN,2019-0{m},total_dossiers,{s},{v}"
+                    for m, v in zip(range(1, 8), (980, 991, 1015, 1003, 10000, 1020, 995), strict=True)))),
+    "accepted", [warn(5, "outlier_value")], sector=s,
+)  # fmt: skip
+
 case(  # no sector column: sector `all` (no other case reports Cao Bang for 2021)
     "VN-04/rules/no_sector_column.csv",
     utf8(lines("region,period,metric,value", "Cao Bằng,2021,online_dossiers,1800",

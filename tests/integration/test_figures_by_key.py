@@ -19,6 +19,7 @@ from tests.conftest import (
     query,
     refresh,
     write_file,
+    write_json,
 )
 
 HEADER = "region,period,metric,value,submitted_at\n"
@@ -101,6 +102,35 @@ def test_a_refresh_by_key_equals_one_from_scratch_after_each_kind_of_change(zone
     kept, scratch = _refresh_both(zone, "new_file", "by key")
     _assert_identical(kept, scratch)
     assert query(warehouse, restated_q1) == [(115, "restated", 2, 2)]
+
+    # one new file of 2025 only, sent in April: Tay Ninh's months and its first quarter (a
+    # scheduled report). Its 2024 series gains six values near 3000: May 2024's 10000 is no
+    # outlier any more, a row of a year the new file does not touch
+    outlier = (
+        "select count(*) from marts.data_quality_issues "
+        "where rule = 'outlier_value' and message like 'VN-37 total_dossiers 2024-05 %'"
+    )
+    assert query(warehouse, outlier) == [(1,)]
+    months = [
+        {"period": f"2025-0{m}", "metric": "total_dossiers", "value": v}
+        for m, v in zip(range(1, 7), (2950, 3000, 3000, 3020, 3050, 3100), strict=True)
+    ]
+    quarter = [
+        {"period": "2025-Q1", "metric": "online_dossiers", "value": 900},
+        {"period": "2025-Q1", "metric": "total_dossiers", "value": 9000},
+    ]
+    write_json(zone / "landing", "VN-37/2025-H1.json", {
+        "submitter": "VN-37", "submitted_at": "2025-04-10T09:00:00+07:00",
+        "observations": [{"region": "VN-37", **row} for row in months + quarter],
+    })  # fmt: skip
+    kept, scratch = _refresh_both(zone, "new_series_values", "by key")
+    _assert_identical(kept, scratch)
+    assert query(warehouse, outlier) == [(0,)]
+    assert query(
+        warehouse,
+        "select received_reports, on_time_reports from marts.fct_reporting_completeness "
+        "where dataset = 'dossiers' and region_code = 'VN-37' and period = '2025-Q1'",
+    ) == [(1, 1)]
 
     # a resubmission: Khanh Hoa corrects January
     write_file(zone / "landing", "VN-34/2024-01_v2.csv",

@@ -50,7 +50,12 @@ def _tests_read_pending_keys_only() -> set[bool]:
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
     tested = {
         f"model.digimetrics.{name}"
-        for tag in ("tested_by_key", "tested_by_figure_key", "tested_by_rank_key")
+        for tag in (
+            "tested_by_key",
+            "tested_by_figure_key",
+            "tested_by_rank_key",
+            "tested_by_series_key",
+        )
         for name in models_tagged(tag)
     }
     verdicts = {

@@ -34,6 +34,11 @@ BY_KEY = {
         "delete_pending_keys('ranks')",
         ("keys='ranks'",),
     ),
+    "rebuilt_by_series_key": (
+        "tested_by_series_key",
+        "delete_pending_keys('series')",
+        ("keys='series'",),
+    ),
 }
 
 

@@ -1,14 +1,27 @@
--- Every period of every year the observations refer to, with the next longer period that
--- contains it: months make quarters, quarters make halves, halves make years.
+-- Every period of every year the observations or a reporting schedule refer to, with the
+-- next longer period that contains it: months make quarters, quarters make halves, halves
+-- make years.
 with observations as (
     select * from {{ ref('stg_landing__observations') }}
 ),
 
+schedules as (
+    select * from {{ ref('stg_reference__reporting_schedules') }}
+),
+
+referred_years as (
+    select year(period_start) as first_year, year(period_end) as last_year from observations
+    union all
+    select cast(left(first_period, 4) as integer), cast(left(last_period, 4) as integer)
+    from schedules
+    where last_period is not null
+),
+
 observed_years as (
     select
-        cast(min(year(period_start)) as integer) as first_year,
-        cast(max(year(period_end)) as integer) as last_year
-    from observations
+        cast(min(first_year) as integer) as first_year,
+        cast(max(last_year) as integer) as last_year
+    from referred_years
 ),
 
 years as (

@@ -12,6 +12,9 @@ row_findings as (
     union all
     select file_sha256, row_number, rule, severity, field, raw_value, message
     from {{ ref('int_total_mismatches') }}
+    union all
+    select file_sha256, row_number, rule, severity, field, raw_value, message
+    from {{ ref('int_outlier_values') }}
 ),
 
 parsed_files as (

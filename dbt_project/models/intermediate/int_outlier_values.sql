@@ -1,0 +1,59 @@
+-- outlier_value (contract section 9, a warning): an accepted count whose modified z-score,
+-- 0.6745 x (value - median) / MAD, exceeds the threshold (DIGIMETRICS_OUTLIER_THRESHOLD,
+-- 3.5) in absolute value within its series: the same unit, metric, sector and period type,
+-- over the current values of all its periods. A series is judged only with at least
+-- DIGIMETRICS_OUTLIER_MIN_VALUES values (6) and a MAD above 0. Rebuilt by series
+-- (int_pending_series_keys).
+with accepted as (
+    select * from {{ ref('int_observations_accepted') }}
+    where is_current and metric_kind = 'count' and {{ is_pending_figure_key(keys='series') }}
+),
+
+model_settings as (
+    select * from {{ ref('stg_reference__model_settings') }}
+),
+
+series as (
+    select
+        region_code,
+        metric_code,
+        sector,
+        period_type,
+        median(value) as series_median,
+        mad(value) as series_mad,
+        count(*) as series_values
+    from accepted
+    group by all
+),
+
+scored as (
+    select
+        accepted.*,
+        series.series_median,
+        0.6745 * (accepted.value - series.series_median) / series.series_mad as modified_z
+    from accepted
+    inner join series using (region_code, metric_code, sector, period_type)
+    cross join model_settings
+    where series.series_values >= model_settings.outlier_min_values
+        and series.series_mad > 0
+)
+
+select
+    scored.region_code,
+    scored.period,
+    scored.metric_code,
+    scored.sector,
+    scored.file_sha256,
+    scored.row_number,
+    'outlier_value' as rule,
+    'warning' as severity,
+    'value' as field,
+    scored.value_raw as raw_value,
+    scored.region_code || ' ' || scored.metric_code || ' ' || scored.period
+    || case when scored.sector <> 'all' then ' (' || scored.sector || ')' else '' end
+    || ' = ' || cast(scored.value as bigint) || '; its series median is '
+    || {{ short_number('scored.series_median') }} || ', modified z-score '
+    || {{ short_number('scored.modified_z') }} as message
+from scored
+cross join model_settings
+where abs(scored.modified_z) > model_settings.outlier_threshold
