@@ -68,10 +68,16 @@ from orchestration.lib.names import loose_key, name_key
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_SOURCE = REPO_ROOT / "sources" / "reference"
-GENERATOR_VERSION = "2"  # 2: quarterly totals; rows budgeted for them
+GENERATOR_VERSION = "3"  # 2: quarterly totals; rows budgeted for them. 3: a commune schedule
 DEFAULT_SEED = 20261123
 MANIFEST = "manifest.json"
 COMMUNES_FILE = "vn_communes_generated.csv"
+# beside the samples' schedules, the largest a ministry would keep: every commune of Vietnam
+# reports its dossiers monthly, within 10 days (contract sections 7 and 9)
+BENCH_SCHEDULE_DATASET = "dossiers_by_commune"
+BENCH_SCHEDULE = (
+    f"{BENCH_SCHEDULE_DATASET},online_dossiers;total_dossiers,VN,commune,month,10,2023-01,2025-12"
+)
 
 FIRST_YEAR = 2023
 MONTHS = 36  # 2023-01 .. 2025-12
@@ -1221,6 +1227,8 @@ def _write_reference(out: Path, communes: list[Region]) -> None:
     writer.writerow(REGION_COLUMNS)
     writer.writerows(c.as_row() for c in communes)
     (target / "regions" / COMMUNES_FILE).write_text(buffer.getvalue(), encoding="utf-8")
+    with (target / "reporting_schedules.csv").open("a", encoding="utf-8") as schedules:
+        schedules.write(BENCH_SCHEDULE + "\n")
 
 
 def _workers(rows: int) -> int:

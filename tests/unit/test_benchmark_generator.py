@@ -17,7 +17,12 @@ from benchmarks import generate as gen
 from benchmarks.baseline import FACTS, run_baseline
 from benchmarks.bench import NEW_MARTS, bi_queries, dbt_figures, table
 from orchestration.lib.parsing import ParsedSubmission, parse_submission
-from orchestration.lib.reference import load_indicators, load_metrics, load_registry
+from orchestration.lib.reference import (
+    load_indicators,
+    load_metrics,
+    load_registry,
+    load_schedules,
+)
 
 ROWS = 20_000
 # the metrics of one region and period: the dossier pair and rate by sector, the rest once
@@ -74,7 +79,14 @@ def test_reference_loads_with_a_commune_layer_on_both_sides_of_july_2025(
 ):
     # as the refresh's reference assets load it (orchestration/defs/ingestion/assets.py)
     registry = load_registry(zone / "reference")
-    assert load_indicators(zone / "reference", load_metrics(zone / "reference"))
+    metrics = load_metrics(zone / "reference")
+    assert load_indicators(zone / "reference", metrics)
+    levels: dict[str, set[str]] = {}
+    for region in registry.regions:
+        levels.setdefault(str(region["country_code"]), set()).add(str(region["level"]))
+    metric_codes = {str(m["metric_code"]) for m in metrics}
+    schedules = load_schedules(zone / "reference", metric_codes, levels, date(2026, 1, 1))
+    assert gen.BENCH_SCHEDULE_DATASET in {s["dataset"] for s in schedules}
     regions = {r["region_code"]: r for r in registry.regions}
     communes = [r for r in regions.values() if r["level"] == "commune"]
     old = [c for c in communes if c["valid_to"] == date(2025, 6, 30)]
@@ -374,10 +386,11 @@ def test_bench_attributes_dbt_time_to_the_models_only_the_new_relations_need():
     assert set(NEW_MARTS) >= {"fct_metrics", "fct_indicators"}
 
     queries = bi_queries()
-    assert len(queries) == 8
+    assert len(queries) == 10
     for sql, params in queries.values():
         assert all(f"${name}" in sql for name in params)
     indicators = [sql for sql, _ in queries.values() if "marts.fct_indicators" in sql]
-    assert len(indicators) == 3
+    assert len(indicators) == 4
+    assert sum("marts.fct_reporting_completeness" in sql for sql, _ in queries.values()) == 1
     run = {"rows": 1, "bi_queries": {}, "dbt": {"full_refresh": figures}}
     assert "| full refresh (s) | n/a |" in table([run])
