@@ -10,6 +10,7 @@ shown to people, never executed.
 
 import csv
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -48,22 +49,58 @@ def feedback_name(submitter: str) -> str:
     return f"{readable}~{digest}.csv"
 
 
+# per submitter, a digest of what its file holds, beside the files: a refresh rewrites only
+# the files whose findings changed (and any that went missing), with this module's code in
+# the digest so that a change to how cells are written rewrites them all
+_FINGERPRINTS = ".fingerprints.json"
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+_FEEDBACK_ROWS = """
+    select coalesce(f.submitter, '_no_submitter') as submitter, f.file_path, f.status,
+           i.row_number, i.rule, i.severity, i.field, i.raw_value, i.message
+    from marts.submission_files f
+    left join marts.data_quality_issues i
+        on i.file_path = f.file_path
+        and i.file_sha256 is not distinct from f.file_sha256
+        and f.status <> 'duplicate'
+"""
+
+
+def _read_fingerprints(directory: Path) -> dict[str, str]:
+    try:
+        stored = json.loads((directory / _FINGERPRINTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
 def write_feedback(warehouse: Path, directory: Path) -> dict[str, int]:
     """Write `<directory>/<feedback_name(submitter)>` from the published warehouse
-    (read-only); return the number of rows written per submitter."""
+    (read-only) for every submitter whose findings changed since the files were last
+    written; return the number of rows written per submitter rewritten."""
+    previous = _read_fingerprints(directory)
     conn = duckdb.connect(str(warehouse), read_only=True)
     try:
+        fingerprints = {
+            submitter: f"{_CODE}:{rows}:{digest}"
+            for submitter, rows, digest in conn.execute(
+                f"""
+                select submitter, count(*), sum(hash(
+                    file_path, status, row_number, rule, severity, field, raw_value, message
+                ))
+                from ({_FEEDBACK_ROWS}) group by submitter
+                """
+            ).fetchall()
+        }
+        stale = sorted(
+            s for s, fingerprint in fingerprints.items()
+            if previous.get(s) != fingerprint or not (directory / feedback_name(s)).exists()
+        )  # fmt: skip
         rows = conn.execute(
-            """
-            select coalesce(f.submitter, '_no_submitter') as submitter, f.file_path, f.status,
-                   i.row_number, i.rule, i.severity, i.field, i.raw_value, i.message
-            from marts.submission_files f
-            left join marts.data_quality_issues i
-                on i.file_path = f.file_path
-                and i.file_sha256 is not distinct from f.file_sha256
-                and f.status <> 'duplicate'
-            order by 1, f.file_path, i.row_number nulls first, i.rule
-            """
+            f"""
+            select * from ({_FEEDBACK_ROWS}) where submitter in (select unnest(?))
+            order by 1, file_path, row_number nulls first, rule
+            """,
+            [stale],
         ).fetchall()
     finally:
         conn.close()
@@ -79,4 +116,8 @@ def write_feedback(warehouse: Path, directory: Path) -> dict[str, int]:
             writer.writerow(COLUMNS)
             writer.writerows([neutralize(v) for v in record] for record in records)
         os.replace(temp, target)
+    # written after the files: a refresh killed between them rewrites them again
+    temp = directory / f"{_FINGERPRINTS}.tmp"
+    temp.write_text(json.dumps(fingerprints, sort_keys=True), encoding="utf-8")
+    os.replace(temp, directory / _FINGERPRINTS)
     return {submitter: len(records) for submitter, records in by_submitter.items()}

@@ -153,6 +153,35 @@ def test_a_semicolon_spreadsheet_never_sees_a_formula_cell(tmp_path: Path) -> No
     assert '"x;\'=1+1"' in text
 
 
+def test_feedback_is_rewritten_only_for_submitters_whose_findings_changed(
+    tmp_path: Path,
+) -> None:
+    from orchestration.lib.feedback import write_feedback
+
+    warehouse, feedback = tmp_path / "w.duckdb", tmp_path / "feedback"
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("create schema marts")
+    conn.execute(
+        "create table marts.submission_files as select * from (values "
+        "('a', 'VN-HN/x.csv', 'VN-HN', 'partially_accepted'), "
+        "('b', 'MN/y.csv', 'MN', 'accepted')) as t(file_sha256, file_path, submitter, status)"
+    )
+    conn.execute(
+        "create table marts.data_quality_issues as select 'a' as file_sha256, 'VN-HN/x.csv' "
+        "as file_path, 2 as row_number, 'unknown_region' as rule, 'row_rejected' as severity, "
+        "'region' as field, 'Ha Noj' as raw_value, 'unknown region' as message"
+    )
+    conn.close()
+    assert write_feedback(warehouse, feedback) == {"MN": 1, "VN-HN": 1}
+    assert write_feedback(warehouse, feedback) == {}  # nothing changed
+    (feedback / "MN.csv").unlink()
+    assert write_feedback(warehouse, feedback) == {"MN": 1}  # a file gone is written again
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("update marts.data_quality_issues set message = 'unknown region!'")
+    assert write_feedback(warehouse, feedback) == {"VN-HN": 1}
+    assert "unknown region!" in (feedback / "VN-HN.csv").read_text(encoding="utf-8-sig")
+
+
 def test_feedback_names_never_collide_and_are_never_too_long() -> None:
     from orchestration.lib.feedback import feedback_name
 
