@@ -52,9 +52,12 @@ def models_digest(project_dir: Path) -> str:
 
 
 # reference data and settings that only the models read (validation never does): a change
-# to them rebuilds every model, as a change of their code does. The schedules hold their
-# last period as of today, so a schedule's new period, once it ends, rebuilds them too.
-_MODEL_ONLY_REFERENCE = ("raw.targets", "raw.reporting_schedules", "raw.model_settings")
+# to them rebuilds every model, as a change of their code does (an indicator added over
+# metrics already known changes no observation). The schedules hold their last period as
+# of today, so a schedule's new period, once it ends, rebuilds them too.
+_MODEL_ONLY_REFERENCE = (
+    "raw.indicators", "raw.targets", "raw.reporting_schedules", "raw.model_settings",
+)  # fmt: skip
 
 
 def build_digest(conn: duckdb.DuckDBPyConnection, project_dir: Path) -> str:
@@ -83,7 +86,10 @@ def _full_rebuild_reason(conn: duckdb.DuckDBPyConnection, digest: str) -> str | 
     if built[1] != validated:
         return "every file was validated again (registry, catalog, rules or date changed)"
     if built[0] != digest:
-        return "the model code, targets, schedules or model settings changed since the last build"
+        return (
+            "the model code, indicators, targets, schedules or model settings changed since "
+            "the last build"
+        )
     return None
 
 

@@ -48,7 +48,8 @@ def test_full_until_built_then_by_key_until_a_rebuild_is_requested(tmp_path: Pat
         assert changed_code.full
         assert (
             changed_code.reason
-            == "the model code, targets, schedules or model settings changed since the last build"
+            == "the model code, indicators, targets, schedules or model settings changed since "
+            "the last build"
         )
         assert changed_code.pending_keys == 2  # those of every validated observation
         assert conn.execute(
@@ -109,4 +110,12 @@ def test_the_build_digest_follows_the_model_code_and_the_targets(tmp_path: Path)
         with_target = build_digest(conn, project)
         assert with_target != before
         conn.execute("update raw.targets set target_pct = 80")
-        assert build_digest(conn, project) not in (before, with_target)
+        with_new_target = build_digest(conn, project)
+        assert with_new_target not in (before, with_target)
+        # an indicator added over metrics already known: no observation changes, every
+        # model must still be rebuilt for it to appear
+        conn.execute(
+            "insert into raw.indicators values ('payments_online', 'cashless_payments', "
+            "'total_payments', null, 'another ratio of known metrics')"
+        )
+        assert build_digest(conn, project) not in (before, with_target, with_new_target)
