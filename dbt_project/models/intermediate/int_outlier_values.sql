@@ -3,9 +3,13 @@
 -- 3.5) in absolute value within its series: the same unit, metric, sector and period type,
 -- over the current values of all its periods. A series is judged only with at least
 -- DIGIMETRICS_OUTLIER_MIN_VALUES values (6) and a MAD above 0. Rebuilt by series
--- (int_pending_series_keys).
-with accepted as (
-    select * from {{ ref('int_observations_accepted') }}
+-- (int_pending_series_keys). The statistics are window functions over one narrow read of
+-- the values: sorting by series spills to disk where grouped medians held every series
+-- in memory at once.
+with series_values as (
+    select region_code, period, metric_code, sector, period_type, value, value_raw,
+        file_sha256, row_number
+    from {{ ref('int_observations_accepted') }}
     where is_current and metric_kind = 'count' and {{ is_pending_figure_key(keys='series') }}
 ),
 
@@ -13,29 +17,32 @@ model_settings as (
     select * from {{ ref('stg_reference__model_settings') }}
 ),
 
-series as (
+centred as (
     select
-        region_code,
-        metric_code,
-        sector,
-        period_type,
-        median(value) as series_median,
-        mad(value) as series_mad,
-        count(*) as series_values
-    from accepted
-    group by all
+        *,
+        median(value) over series as series_median,
+        count(*) over series as series_length
+    from series_values
+    window series as (partition by region_code, metric_code, sector, period_type)
+),
+
+judged_series as (
+    select centred.*
+    from centred
+    cross join model_settings
+    where centred.series_length >= model_settings.outlier_min_values
+),
+
+spread as (
+    select *, median(abs(value - series_median)) over series as series_mad
+    from judged_series
+    window series as (partition by region_code, metric_code, sector, period_type)
 ),
 
 scored as (
-    select
-        accepted.*,
-        series.series_median,
-        0.6745 * (accepted.value - series.series_median) / series.series_mad as modified_z
-    from accepted
-    inner join series using (region_code, metric_code, sector, period_type)
-    cross join model_settings
-    where series.series_values >= model_settings.outlier_min_values
-        and series.series_mad > 0
+    select *, 0.6745 * (value - series_median) / series_mad as modified_z
+    from spread
+    where series_mad > 0
 )
 
 select

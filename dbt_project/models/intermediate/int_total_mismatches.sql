@@ -1,8 +1,9 @@
 -- total_mismatch (contract section 9, a warning): a unit reported a count for a metric,
 -- period and sector, units directly below it reported the same, and their sum differs.
 -- One finding on the row of the unit's own value. Rebuilt by the unit's figure keys: a
--- changed value below it makes its key pending too.
-with accepted as (
+-- changed value below it makes its key pending too. The accepted values are read where
+-- each use filters them (not materialized): held whole, they were millions of rows.
+with accepted as not materialized (
     select * from {{ ref('int_observations_accepted') }}
     where is_current and metric_kind = 'count'
 ),
