@@ -16,10 +16,11 @@ export PATH := $(BIN):$(PATH)
 .PHONY: install run test ui lint format clean dagster-home dbt-manifest bench recover-state
 
 $(VENV)/.installed: pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements.lock
-	touch $@
+	@echo "Installing the environment into $(VENV) from requirements.lock"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	@$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements.lock
+	@touch $@
 
 install: $(VENV)/.installed
 
@@ -28,16 +29,24 @@ install: $(VENV)/.installed
 # The storage is created here, once: the webserver and the daemon starting together on an
 # empty home would both create it, and one fails (alembic: "more than one head").
 dagster-home:
-	mkdir -p "$(DAGSTER_HOME)"
-	cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
-	test -d "$(DAGSTER_HOME)/history" || $(BIN)/dagster instance migrate > /dev/null
+	@mkdir -p "$(DAGSTER_HOME)"
+	@cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	@test -d "$(DAGSTER_HOME)/history" || $(BIN)/dagster instance migrate > /dev/null
 
-dbt-manifest: install
-	cd dbt_project && $(BIN)/dbt parse --quiet --profiles-dir . --target-path target
+# dbt's manifest, parsed again only when a file of the dbt project changed
+MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := dbt_project/dbt_project.yml dbt_project/profiles.yml \
+	$(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null)
+$(MANIFEST): $(VENV)/.installed $(DBT_FILES)
+	@echo "Parsing the dbt project"
+	@cd dbt_project && $(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 
+dbt-manifest: $(MANIFEST)
+
+# a refresh over the landing zone told in a few lines (the whole log goes to a file), or
+# "nothing new" when nothing changed since the last one; then what the warehouse holds
 run: install dagster-home dbt-manifest
-	$(BIN)/dagster job execute -m orchestration.definitions -j nightly_refresh
-	@$(BIN)/python -m orchestration.report
+	@$(BIN)/python -m orchestration.run
 
 test: install dbt-manifest
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=25

@@ -1,8 +1,11 @@
-"""The headless command of contract section 1, and a blocking check that stops the publish."""
+"""The headless command of contract section 1 (and `make run`, which runs it and says in a
+few lines what it did, or that there was nothing new), and a blocking check that stops the
+publish."""
 
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import REFRESH_COMMAND, REPO_ROOT, cli_env, copy_samples, query
@@ -14,16 +17,34 @@ def run_cli(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def run_make_run(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.run"], cwd=REPO_ROOT, env=env,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
 def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: Path) -> None:
     landing, warehouse = tmp_path / "anywhere" / "landing", tmp_path / "elsewhere" / "wh.duckdb"
     copy_samples(landing)
     # files are parsed by a pool of worker processes, as for a large landing zone
     env = cli_env(landing, warehouse, DIGIMETRICS_PARALLEL_PARSE_MIN_BYTES="1")
 
-    good = run_cli(env)
-    assert good.returncode == 0, good.stderr[-3000:]
-    assert re.search(r"parsed \d+ files .* on 2 process\(es\)", good.stderr + good.stdout)
+    # `make run`'s command: the same headless refresh, told in a few lines, its log in a file
+    good = run_make_run(env)
+    assert good.returncode == 0, good.stdout[-3000:]
+    lines = good.stdout.splitlines()
+    assert len(lines) < 40, good.stdout
+    assert lines[0].startswith("Refreshing (no warehouse at")
+    assert ["done", "published_warehouse"] in [line.split()[:2] for line in lines]
+    assert "Warehouse published:" in good.stdout
+    [log] = (warehouse.parent / ".wh.work" / "logs").glob("refresh-*.log")
+    assert re.search(r"parsed \d+ files .* on 2 process\(es\)", log.read_text())
     good_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
+    # run again with nothing new: no refresh, and it says so
+    again = run_make_run(env)
+    assert again.returncode == 0 and again.stdout.startswith("Nothing new: every file in")
+    assert query(warehouse, "select run_id from marts.publish_info")[0][0] == good_run
     good_facts = query(warehouse, "select * from marts.fct_online_dossier_rate order by all")
     assert len(good_facts) > 20
     statuses = dict(

@@ -1,7 +1,6 @@
 """The code location as Dagster loads it: one graph from raw files to marts, the job, its
 schedule and the landing-zone sensor."""
 
-import json
 from datetime import datetime
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -13,6 +12,8 @@ from packaging.version import Version
 
 from orchestration.definitions import defs
 from orchestration.defs.warehouse.project import dbt_cli_resource
+from orchestration.lib import ledger, state
+from orchestration.lib.settings import Settings
 from tests.conftest import write_file
 
 DEFS = defs()
@@ -83,36 +84,46 @@ def test_schedule_is_nightly_at_two_in_the_configured_time_zone() -> None:
     assert upcoming.isoformat() == "2026-11-24T02:00:00+07:00"
 
 
-def test_sensor_requests_one_run_per_new_set_of_files(landing: tuple[Path, Path]) -> None:
+def test_sensor_requests_a_run_only_for_files_the_ledger_has_not_recorded(
+    landing: tuple[Path, Path],
+) -> None:
     root, _ = landing
     sensor = DEFS.resolve_sensor_def("landing_zone_sensor")
     assert sensor.job_name == "nightly_refresh"
 
-    def evaluate(cursor: str | None):
-        with dg.build_sensor_context(cursor=cursor) as context:
+    def evaluate():
+        with dg.build_sensor_context() as context:
             data = sensor.evaluate_tick(context)
-        return data.run_requests, data.skip_message, data.cursor
+        return data.run_requests, data.skip_message
 
-    requests, _, empty_cursor = evaluate(None)
-    assert len(requests) == 1  # the first evaluation publishes whatever is there, even nothing
+    def record() -> None:
+        """What a refresh's first step does: the real ledger records the files."""
+        settings = Settings.from_env()
+        with state.connect(settings.state_db) as conn:
+            ledger.record_landed_files(conn, root, settings.now(), settings.journal)
+
+    requests, skip = evaluate()
+    assert requests == [] and "every file in the landing zone is recorded" in skip
     write_file(root, "VN-HN/a.csv", "region,period,metric,value\nVN-HN,2024,online_dossiers,1\n")
     write_file(root, "VN-HN/.hidden.csv", "ignored")
-    requests, _, cursor = evaluate(empty_cursor)
-    assert len(requests) == 1
+    requests, _ = evaluate()
+    assert len(requests) == 1 and requests[0].tags["digimetrics/files"] == "1"
     first_key = requests[0].run_key
-    assert json.loads(cursor)["files"] == 1
+    # until a refresh records it, the same file gives the same run key: Dagster starts one
+    assert evaluate()[0][0].run_key == first_key
 
-    # polling again without a change: no run
-    requests, skip, same_cursor = evaluate(cursor)
-    assert requests == [] and "no change" in skip
-    # the same state evaluated from the same cursor again gives the same run key
-    again, _, _ = evaluate(empty_cursor)
-    assert again[0].run_key == first_key
+    record()
+    requests, skip = evaluate()
+    assert requests == [] and "recorded" in skip  # a fresh sensor over a refreshed zone
 
     write_file(root, "VN-HN/b.json", "[]")
-    requests, _, cursor = evaluate(cursor)
+    requests, _ = evaluate()
     assert len(requests) == 1 and requests[0].run_key != first_key
-    assert json.loads(cursor)["files"] == 2
+    assert requests[0].tags["digimetrics/files"] == "1"
+    # new bytes under a recorded name are a new submission
+    record()
+    write_file(root, "VN-HN/a.csv", "region,period,metric,value\nVN-HN,2024,online_dossiers,22\n")
+    assert len(evaluate()[0]) == 1
 
 
 def test_dbt_resource_skips_the_version_subprocess_and_the_unused_adapter(
