@@ -303,3 +303,25 @@ def test_the_stale_file_cleanup_reads_the_warehouse_name_literally(
     neighbour.write_text("not the pipeline's")
     publish(state_db, target, "run-1", now())
     assert neighbour.exists()
+
+
+def test_a_long_lived_reader_sees_a_new_publish_only_once_it_reconnects(
+    state_db: Path, target: Path
+) -> None:
+    """DuckDB keeps one database per file and process while any connection to it is open:
+    a process that holds one keeps reading the file it opened, even through a new
+    connection, until it closes them all (the README says so to BI users)."""
+    publish(state_db, target, "run-1", now())
+    held = duckdb.connect(str(target), read_only=True)
+    try:
+        publish(state_db, target, "run-2", now())
+        second = duckdb.connect(str(target), read_only=True)
+        assert second.execute("select run_id from marts.publish_info").fetchall() == [("run-1",)]
+        second.close()
+    finally:
+        held.close()
+    reopened = duckdb.connect(str(target), read_only=True)
+    try:
+        assert reopened.execute("select run_id from marts.publish_info").fetchall() == [("run-2",)]
+    finally:
+        reopened.close()
