@@ -14,7 +14,7 @@ from dagster._core.definitions.sensor_definition import SensorExecutionData
 
 from orchestration.definitions import defs
 from orchestration.defs.automation.alerts import alert_channels_from_env
-from tests.alert_servers import Inbox, http_server, smtp_server
+from tests.alert_servers import Inbox, free_port, http_server, smtp_server
 from tests.conftest import REPO_ROOT, environment, query, refresh, write_json
 
 DEFS = defs()
@@ -96,7 +96,7 @@ def test_the_alert_sensors_are_on_and_watch_the_nightly_refresh() -> None:
 def _tick(zone: Zone, cursor: str | None, **variables: str) -> SensorExecutionData:
     """One evaluation of freshness_alerts, as the daemon runs it between refreshes."""
     sensor = DEFS.resolve_sensor_def("freshness_alerts")
-    with environment(**zone.variables, **variables):
+    with environment(**{**zone.variables, **variables}):
         resources = {"alerts": alert_channels_from_env()}
         with dg.build_sensor_context(cursor=cursor, resources=resources) as context:
             return sensor.evaluate_tick(context)
@@ -114,8 +114,18 @@ def _one_alert(zone: Zone) -> tuple[object, dict]:
 def test_stale_warehouse_and_silent_submitters_alert_once_each(zone: Zone) -> None:
     (run_id,) = query(zone.warehouse, "select run_id from marts.publish_info")[0]
 
+    # every channel down (nothing listens on the mail port, the webhook answers 500): the
+    # sensor logs it and goes on, and keeps the failures to alert at the next evaluation
+    with http_server(status=500) as (broken_url, refused):
+        down = _tick(zone, None, DIGIMETRICS_SMTP_PORT=str(free_port()),
+                     DIGIMETRICS_ALERT_WEBHOOK_URL=broken_url)  # fmt: skip
+        assert refused.next()[2]["check"] == "submitters_report_on_schedule"
+    assert zone.mails.is_empty() and zone.posts.is_empty()
+    outcomes = {(e.check_name, e.passed) for e in down.asset_events}
+    assert outcomes == {("warehouse_is_fresh", True), ("submitters_report_on_schedule", False)}
+
     # just published, within 26 h: only the two silent provinces alert
-    first = _tick(zone, None)
+    first = _tick(zone, down.cursor)
     mail, payload = _one_alert(zone)
     assert payload["check"] == "submitters_report_on_schedule"
     assert payload["asset"] == "marts/fct_reporting_completeness"
@@ -129,8 +139,7 @@ def test_stale_warehouse_and_silent_submitters_alert_once_each(zone: Zone) -> No
         "payments UZ-BU: no report for 2024-H1 to 2024-H2 (2 overdue)" in payload["new_failures"][1]
     )
     assert "UZ-AN" in mail["Subject"] + mail.get_content() and "UZ-BU" in mail.get_content()
-    outcomes = {(e.check_name, e.passed) for e in first.asset_events}
-    assert outcomes == {("warehouse_is_fresh", True), ("submitters_report_on_schedule", False)}
+    assert first.skip_message == "alerted: submitters_report_on_schedule (2 new)"
 
     # the limit shrunk to nothing: the publish is stale, one alert with its run id; the
     # silent provinces were already alerted and are not again

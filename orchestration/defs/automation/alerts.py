@@ -165,7 +165,8 @@ def freshness_alerts(context: dg.SensorEvaluationContext, alerts: AlertChannels)
     return dg.SensorResult(
         asset_events=events,
         cursor=json.dumps(current, sort_keys=True),
-        skip_reason=None if alerted else "no new failure",
+        # no run to start: the tick says what it did
+        skip_reason=f"alerted: {', '.join(alerted)}" if alerted else "no new failure",
     )
 
 
