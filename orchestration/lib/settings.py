@@ -109,7 +109,7 @@ class Settings:
         return self.now().date()
 
 
-# Alerts (README "Being told when something goes wrong"): the published warehouse may be
+# Alerts (README, Alerts): the published warehouse may be
 # this old before its freshness check fails; a nightly refresh plus two hours' slack.
 DEFAULT_STALE_AFTER_HOURS = 26.0
 
