@@ -1,5 +1,11 @@
 """Sending alerts (orchestration/lib/notify.py) to real local SMTP and HTTP servers."""
 
+import ssl
+from pathlib import Path
+
+import pytest
+import trustme
+
 from orchestration.lib.notify import (
     Notification,
     SmtpChannel,
@@ -50,6 +56,43 @@ def test_login_is_used_when_configured() -> None:
         assert deliver([channel], NOTE, print, print) == []
         _, _, logged_in = mails.next()
     assert logged_in
+
+
+def test_starttls_then_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that takes logins only over TLS: the client upgrades with STARTTLS and
+    verifies the server's certificate (issued by a test CA the client is told to trust)."""
+    from aiosmtpd.smtp import AuthResult
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))  # OpenSSL's trust store
+
+    def accept(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"bot", b"s3cret"))
+
+    options = {"tls_context": server_context, "require_starttls": True, "authenticator": accept}
+    with smtp_server(**options) as (port, mails):
+        plain, secure = (
+            SmtpChannel(
+                "127.0.0.1",
+                port,
+                "a@example.org",
+                ("b@example.org",),
+                starttls=tls,
+                username="bot",
+                password="s3cret",
+            )
+            for tls in (False, True)
+        )
+        warnings: list[str] = []
+        assert deliver([plain], NOTE, print, warnings.append) == [plain.name]
+        # in clear text the server does not even offer to log in
+        assert "SMTP AUTH extension not supported" in warnings[0]
+        assert deliver([secure], NOTE, print, warnings.append) == []
+        _, message, logged_in = mails.next()
+    assert logged_in and message["Subject"] == NOTE.subject
 
 
 def test_a_failing_channel_is_logged_and_the_others_still_deliver() -> None:
