@@ -81,12 +81,13 @@ def environment(**variables: str) -> Iterator[None]:
         yield
 
 
-def refresh(raise_on_error: bool = True):
-    """One real run of the nightly_refresh job, in this process, with the current env."""
+def refresh(raise_on_error: bool = True, instance=None):
+    """One real run of the nightly_refresh job, in this process, with the current env (in
+    `instance`, a DagsterInstance, when given: an ephemeral one otherwise)."""
     from orchestration.definitions import defs
 
     job = defs().resolve_job_def("nightly_refresh")
-    return job.execute_in_process(raise_on_error=raise_on_error)
+    return job.execute_in_process(raise_on_error=raise_on_error, instance=instance)
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

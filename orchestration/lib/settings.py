@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -107,3 +107,14 @@ class Settings:
 
     def today(self) -> date:
         return self.now().date()
+
+
+# Alerts (README, Alerts): the published warehouse may be
+# this old before its freshness check fails; a nightly refresh plus two hours' slack.
+DEFAULT_STALE_AFTER_HOURS = 26.0
+
+
+def stale_after() -> timedelta:
+    """How old the published warehouse may grow before the check warehouse_is_fresh fails."""
+    hours = _number("DIGIMETRICS_STALE_AFTER_HOURS", DEFAULT_STALE_AFTER_HOURS, float, 0)
+    return timedelta(hours=hours)
