@@ -157,9 +157,10 @@ def cli_env(landing: Path, warehouse: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse built by one real refresh over the bundled samples, per test module."""
+    """A warehouse built by one real refresh over the bundled samples, shared (read-only) by
+    the test files that a pytest worker runs: the dashboard's and the samples' own."""
     base = tmp_path_factory.mktemp("samples")
     root, warehouse = base / "landing", base / "bi" / "digimetrics.duckdb"
     copy_samples(root)

@@ -218,7 +218,7 @@ def test_the_dashboard_shows_every_chart_with_the_sample_data(
         for name, chart in charts.items()
         if chart.find_elements(By.CSS_SELECTOR, ERROR)
     }
-    assert not errors
+    assert errors == {}
     titles = slice_names()
     texts, series = expected_texts(sample_warehouse), expected_series(sample_warehouse)
     assert sorted([*texts, *series]) == sorted(titles), "a chart of the bundle is not checked"
