@@ -11,6 +11,10 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Flask is in .venv-dashboard only
+    from flask import Flask
 
 HERE = Path(__file__).resolve().parent
 BUNDLE = HERE / "bundle"
@@ -43,7 +47,7 @@ def admin_password(home: Path) -> str:
     return path.read_text().strip()
 
 
-def prepare(app, contents: dict[str, str], password: str) -> None:  # noqa: ANN001
+def prepare(app: "Flask", contents: dict[str, str], password: str) -> None:
     """What `superset db upgrade`, `superset init`, `superset fab create-admin` and
     `superset import-dashboards` do, in this process (each CLI call costs an import of
     Superset), then the datasets' columns from the warehouse (the bundle lists none: the
