@@ -1,5 +1,6 @@
 # Digimetrics: `make run` refreshes the warehouse from the bundled samples; `make test` runs
-# the whole suite. Both create the environment (.venv) first when it is missing.
+# the whole suite. Both create the environment (.venv) first when it is missing; `make
+# dashboard` and `make test` also create Superset's own (.venv-dashboard).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -13,7 +14,8 @@ export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install run test ui lint format clean dagster-home dbt-manifest bench recover-state
+.PHONY: install run test ui lint format clean dagster-home dbt-manifest bench recover-state \
+	dashboard dashboard-install
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@echo "Installing the environment into $(VENV) from requirements.lock"
@@ -23,6 +25,19 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Superset's environment, apart from the pipeline's: its pins (pandas, numpy, SQLAlchemy,
+# DuckDB...) are not the pipeline's, and it reads the warehouse only through duckdb-engine.
+DASHBOARD := orchestration/dashboard
+DASHBOARD_VENV := .venv-dashboard
+$(DASHBOARD_VENV)/.installed: $(DASHBOARD)/requirements.lock
+	test -x $(DASHBOARD_VENV)/bin/python || $(PYTHON) -m venv $(DASHBOARD_VENV)
+	$(DASHBOARD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(DASHBOARD_VENV)/bin/uv pip install --python $(DASHBOARD_VENV)/bin/python --quiet \
+		-r $(DASHBOARD)/requirements.lock
+	touch $@
+
+dashboard-install: $(DASHBOARD_VENV)/.installed
 
 # The Dagster instance (run history, schedules) lives in $(DAGSTER_HOME), configured by
 # the repository's dagster.yaml.
@@ -48,11 +63,18 @@ dbt-manifest: $(MANIFEST)
 run: install dagster-home dbt-manifest
 	@$(BIN)/python -m orchestration.run
 
-test: install dbt-manifest
+test: install dashboard-install dbt-manifest
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=25
 
 ui: install dagster-home dbt-manifest
 	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+
+# Superset on $(HOST), port 8088 unless PORT is given (`make dashboard PORT=9000`), over the
+# published warehouse ($DIGIMETRICS_WAREHOUSE), read-only, with the dashboard of
+# $(DASHBOARD)/bundle/ imported at start; its metadata lives in .superset/.
+dashboard: dashboard-install
+	$(DASHBOARD_VENV)/bin/python $(DASHBOARD)/serve.py --host $(HOST) \
+		--port $(if $(filter command line environment,$(origin PORT)),$(PORT),8088)
 
 # The national-scale benchmark (not part of `make test`): 1M and 10M observations, or
 # ROWS=1000000 for one scale. Landing zones are cached in benchmarks/cache/.
@@ -73,4 +95,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf warehouse .dagster dbt_project/target .pytest_cache
+	rm -rf warehouse .dagster dbt_project/target .pytest_cache .superset

@@ -4,7 +4,9 @@ import codecs
 import json
 import os
 import shutil
+import socket
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,3 +156,31 @@ def cli_env(landing: Path, warehouse: Path, **extra: str) -> dict[str, str]:
     }
     env.pop("DAGSTER_HOME", None)
     return env
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built by one real refresh over the bundled samples, shared (read-only) by
+    the test files that a pytest worker runs: the dashboard's and the samples' own."""
+    base = tmp_path_factory.mktemp("samples")
+    root, warehouse = base / "landing", base / "bi" / "digimetrics.duckdb"
+    copy_samples(root)
+    with environment(DIGIMETRICS_SOURCES_DIR=str(root), DIGIMETRICS_WAREHOUSE=str(warehouse)):
+        assert refresh().success
+    return warehouse
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str, every: float = 1.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")

@@ -5,19 +5,7 @@ stated total that disagrees with its parts and an outlier."""
 
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import copy_samples, environment, query, refresh
-
-
-@pytest.fixture(scope="module")
-def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("samples")
-    root, warehouse = base / "landing", base / "bi" / "digimetrics.duckdb"
-    copy_samples(root)
-    with environment(DIGIMETRICS_SOURCES_DIR=str(root), DIGIMETRICS_WAREHOUSE=str(warehouse)):
-        assert refresh().success
-    return warehouse
+from tests.conftest import query
 
 
 def test_the_samples_show_targets_met_and_missed(sample_warehouse: Path) -> None:

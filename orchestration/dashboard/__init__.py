@@ -1,0 +1,1 @@
+"""`make dashboard`: Superset's settings, launcher and the dashboard as code (bundle/)."""
