@@ -80,27 +80,22 @@ def warehouse_age(warehouse: Path, now: datetime, limit: timedelta) -> Verdict:
     return Verdict(False, description, {f"stale:{run_id}": description}, metadata)
 
 
-def schedule_deadlines(reference_dir: Path) -> list[tuple[str, str, str, str, int]]:
-    """(dataset, country_code, level, period_type, due_days) of every reporting schedule
-    (contract section 7). The refresh validates the file; a malformed one raises here too."""
+def scheduled_units(reference_dir: Path) -> list[tuple[str, str, str, str]]:
+    """(dataset, country_code, level, period_type) of every reporting schedule (contract
+    section 7): which rows of the mart are those of units that must report themselves.
+    The refresh validates the file; a malformed one raises here too."""
     path = reference_dir / "reporting_schedules.csv"
     if not path.exists():
         return []
     return [
-        (
-            row["dataset"],
-            row["country_code"].upper(),
-            row["level"],
-            row["period_type"],
-            int(row["due_days"]),
-        )  # fmt: skip
+        (row["dataset"], row["country_code"].upper(), row["level"], row["period_type"])
         for row in _read_csv(path, SCHEDULE_COLUMNS)
     ]
 
 
 # Per unit that must report (its own row of the mart: the schedule's country, level and
 # period type), the reports due by ?now, and among them the latest and the trailing run of
-# missing ones. The deadline is int_scheduled_reports'.
+# missing ones. The deadline is the mart's (int_scheduled_reports').
 OVERDUE_REPORTS = """
 with due as (
     select
@@ -109,8 +104,7 @@ with due as (
         report.period,
         report.period_end,
         report.received_reports = report.expected_reports as is_received,
-        timezone($timezone, cast(report.period_end + schedule.due_days + 1 as timestamp))
-            as due_at
+        report.due_at
     from marts.fct_reporting_completeness as report
     inner join schedules as schedule
         on schedule.dataset = report.dataset
@@ -160,7 +154,7 @@ DUE_UNITS_SQL = OVERDUE_REPORTS + "select count(distinct (dataset, region_code))
 
 
 def silent_units(
-    warehouse: Path, schedules: list[tuple[str, str, str, str, int]], timezone: str,
+    warehouse: Path, schedules: list[tuple[str, str, str, str]], timezone: str,
     now: datetime,
 ) -> Verdict:  # fmt: skip
     """Fails naming every scheduled unit that is silent (see the module's docstring)."""
@@ -172,11 +166,11 @@ def silent_units(
     with _read(warehouse) as conn:
         conn.execute(
             "create temp table schedules (dataset varchar, country_code varchar, "
-            "level varchar, period_type varchar, due_days integer)"
+            "level varchar, period_type varchar)"
         )
-        conn.executemany("insert into schedules values (?, ?, ?, ?, ?)", schedules)
-        rows = conn.execute(SILENT_UNITS_SQL, {"timezone": timezone, "now": now}).fetchall()
-        (units,) = conn.execute(DUE_UNITS_SQL, {"timezone": timezone, "now": now}).fetchone()
+        conn.executemany("insert into schedules values (?, ?, ?, ?)", schedules)
+        rows = conn.execute(SILENT_UNITS_SQL, {"now": now}).fetchall()
+        (units,) = conn.execute(DUE_UNITS_SQL, {"now": now}).fetchone()
     zone = ZoneInfo(timezone)
     failures = {}
     for dataset, region, last_received, first, last, missed, since in rows:

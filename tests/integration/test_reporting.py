@@ -5,6 +5,7 @@ an edit of the schedules shows after the next refresh. The same refreshes change
 outlier rule's settings, which apply at the next refresh."""
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,12 @@ def test_reports_are_counted_judged_corrected_and_rescheduled(zone: Path) -> Non
     assert first["UZ-NG", "2024-H1"] == ("province", 1, 0, 0, 0.0, 0.0)  # nothing sent
     assert first["UZ", "2024-H1"] == ("country", 14, 3, 2, 300 / 14, 200 / 14)
     assert first["UZ", "2024-H2"] == ("country", 14, 1, 1, 100 / 14, 100 / 14)
+    # the deadline each row was judged by: the end of 15 July 2024 in Ho Chi Minh City
+    assert query(
+        zone / "bi" / "digimetrics.duckdb",
+        "select distinct due_at at time zone 'UTC' from marts.fct_reporting_completeness "
+        "where dataset = 'payments' and period = '2024-H1'",
+    ) == [(datetime(2024, 7, 15, 17, 0),)]
     assert _outliers(zone) == [("UZ/services.json", "UZ-AN digitized_services 2024-06 = "
                                 "1100; its series median is 100, modified z-score 674.5")]  # fmt: skip
 

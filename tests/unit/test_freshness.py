@@ -9,7 +9,7 @@ import pytest
 from orchestration.lib.freshness import silent_units, warehouse_age
 
 TZ = "Asia/Ho_Chi_Minh"  # UTC+7
-SCHEDULES = [("dossiers", "VN", "province", "quarter", 20)]
+SCHEDULES = [("dossiers", "VN", "province", "quarter")]
 QUARTERS = {"2024-Q3": "2024-09-30", "2024-Q4": "2024-12-31", "2025-Q1": "2025-03-31"}
 # the 2025-Q1 report is due by the end of 20 April 2025 in Ho Chi Minh City
 Q1_DEADLINE = datetime(2025, 4, 20, 17, 0, tzinfo=UTC)
@@ -35,20 +35,23 @@ def warehouse(tmp_path: Path) -> Path:
     conn.execute(
         "create table marts.fct_reporting_completeness (dataset varchar, region_code varchar, "
         "region_level varchar, country_code varchar, period varchar, period_type varchar, "
-        "period_end date, expected_reports integer, received_reports integer)"
+        "period_end date, expected_reports integer, received_reports integer, "
+        "due_at timestamptz)"
     )
+    # as the mart publishes it: due 20 days after the quarter, by the end of the day in TZ
+    due_at = f"timezone('{TZ}', cast(cast(? as date) + 21 as timestamp))"
     for region, periods in received.items():
         for period, end in QUARTERS.items():
             conn.execute(
                 "insert into marts.fct_reporting_completeness values "
-                "('dossiers', ?, 'province', 'VN', ?, 'quarter', ?, 1, ?)",
-                [region, period, end, int(period in periods)],
+                f"('dossiers', ?, 'province', 'VN', ?, 'quarter', ?, 1, ?, {due_at})",
+                [region, period, end, int(period in periods), end],
             )
     for period, end in QUARTERS.items():
         conn.execute(
             "insert into marts.fct_reporting_completeness values "
-            "('dossiers', 'VN', 'country', 'VN', ?, 'quarter', ?, 4, 1)",
-            [period, end],
+            f"('dossiers', 'VN', 'country', 'VN', ?, 'quarter', ?, 4, 1, {due_at})",
+            [period, end, end],
         )
     conn.close()
     return path

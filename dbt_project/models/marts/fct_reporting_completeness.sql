@@ -26,7 +26,8 @@ counted as (
         reports.period,
         count(*) as expected_reports,
         count(*) filter (where reports.is_received) as received_reports,
-        count(*) filter (where reports.is_on_time) as on_time_reports
+        count(*) filter (where reports.is_on_time) as on_time_reports,
+        max(reports.due_at) as due_at
     from reports
     inner join ancestors using (region_code)
     where {{ is_pending_figure_key('ancestors.ancestor_code', 'reports.period') }}
@@ -46,6 +47,7 @@ select
     counted.expected_reports,
     counted.received_reports,
     counted.on_time_reports,
+    counted.due_at,
     100.0 * counted.received_reports / counted.expected_reports as completeness_pct,
     100.0 * counted.on_time_reports / counted.expected_reports as timeliness_pct
 from counted

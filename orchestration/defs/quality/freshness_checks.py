@@ -11,7 +11,7 @@ from datetime import datetime
 import dagster as dg
 import duckdb
 
-from orchestration.lib.freshness import Verdict, schedule_deadlines, silent_units, warehouse_age
+from orchestration.lib.freshness import Verdict, scheduled_units, silent_units, warehouse_age
 from orchestration.lib.settings import Settings, stale_after
 
 PUBLISHED = dg.AssetKey("published_warehouse")
@@ -23,7 +23,7 @@ def warehouse_verdict(settings: Settings, now: datetime) -> Verdict:
 
 
 def schedule_verdict(settings: Settings, now: datetime) -> Verdict:
-    schedules = schedule_deadlines(settings.reference_dir)
+    schedules = scheduled_units(settings.reference_dir)
     return silent_units(settings.warehouse_path, schedules, settings.timezone, now)
 
 
