@@ -24,29 +24,19 @@ from tests.conftest import (
 from tests.faults.reader_loop import BiReader
 
 # (how, where): "fail" points are inside the pipeline's code (DIGIMETRICS_KILL_AT), "log"
-# points are lines the run prints, at which the test kills the whole process group.
+# points are lines the run prints, at which the test kills the whole process group. One
+# point per step that writes, at its riskiest moment: the steps that only read (the
+# Pandera checks) and the starts of steps, which killed earlier steps' ends already cover,
+# are left out to keep the suite within its time.
 KILL_POINTS = [
-    ("log", 'Started execution of step "ingestion__file_ledger"'),
     ("fail", "ledger.after_recording_a_file"),
-    ("log", 'Started execution of step "reference__region_registry"'),
     ("fail", "parse.before_commit"),
     ("fail", "parse.after_commit"),
-    (
-        "log",
-        'Started execution of step "ingestion__parsed_observations_parsed_observations_schema"',
-    ),
     ("fail", "validate.before_commit"),
-    (
-        "log",
-        'Started execution of step "ingestion__validated_observations_validated_observations_schema"',
-    ),
-    ("log", 'Started execution of step "warehouse_models"'),
-    ("log", "START sql view model staging.stg_landing__observations"),
     ("log", "START sql incremental model intermediate.int_observations_resolved"),
     ("log", "START sql table model marts.data_quality_issues"),
     ("log", "START test unique_combination_fct_online_dossier_rate"),
     ("log", 'Started execution of step "mart_expectations"'),
-    ("log", 'Started execution of step "published_warehouse"'),
     ("fail", "publish.after_copying_a_table"),
     ("fail", "publish.before_rename"),
 ]
