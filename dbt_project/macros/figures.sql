@@ -81,3 +81,10 @@
 {% macro short_number(expression) -%}
     regexp_replace(cast(round({{ expression }}, 1) as varchar), '\.0$', '')
 {%- endmacro %}
+
+{#- How a section 9 warning names the value it is about: `VN-37 total_dossiers 2024-05`,
+    with the sector in brackets unless it is `all`. -#}
+{% macro observation_label(alias) -%}
+    {{ alias }}.region_code || ' ' || {{ alias }}.metric_code || ' ' || {{ alias }}.period
+    || case when {{ alias }}.sector <> 'all' then ' (' || {{ alias }}.sector || ')' else '' end
+{%- endmacro %}

@@ -56,8 +56,7 @@ select
     'warning' as severity,
     'value' as field,
     scored.value_raw as raw_value,
-    scored.region_code || ' ' || scored.metric_code || ' ' || scored.period
-    || case when scored.sector <> 'all' then ' (' || scored.sector || ')' else '' end
+    {{ observation_label('scored') }}
     || ' = ' || cast(scored.value as bigint) || '; its series median is '
     || {{ short_number('scored.series_median') }} || ', modified z-score '
     || {{ short_number('scored.modified_z') }} as message

@@ -54,8 +54,7 @@ select
     'warning' as severity,
     'value' as field,
     totals.value_raw as raw_value,
-    totals.region_code || ' ' || totals.metric_code || ' ' || totals.period
-    || case when totals.sector <> 'all' then ' (' || totals.sector || ')' else '' end
+    {{ observation_label('totals') }}
     || ': reported ' || cast(totals.value as bigint) || '; the ' || parts.units_reporting
     || ' of ' || coalesce(units_below.units_below, parts.units_reporting) || ' '
     || parts.level_below || 's below it that reported sum to ' || cast(parts.parts_value as bigint)
