@@ -100,44 +100,68 @@ def _place(source: Path, destination: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def check_file(
-    source: Path,
-    landing_path: str,
-    settings: Settings,
-    now: datetime | None = None,
-    reference_rows: dict[str, list[dict]] | None = None,
-) -> CheckResult:
-    """Check the file at `source` as if it lay at `landing_path` in the landing zone
-    (its first folder is the submitter, e.g. 'VN-36/report.csv'), first seen at `now`.
+class Checker:
+    """One in-memory pipeline state holding the reference data, for checking files one
+    after another: each check starts from the reference tables alone, as if its file were
+    the first ever sent. The reference is loaded once, as of `today`."""
 
-    `reference_rows` (reference_tables()) may be passed to check many files against one
-    load. Raises reference.ReferenceError when the reference data is malformed, OSError
-    when `source` cannot be placed in the temporary landing zone."""
-    now = now or settings.now()
-    today = now.astimezone(ZoneInfo(settings.timezone)).date()
-    if reference_rows is None:
-        reference_rows = reference_tables(settings.reference_dir, today, settings.model_settings())
-    conn = duckdb.connect(":memory:", config={"memory_limit": duckdb_memory_limit()})
-    try:
-        conn.execute(state.DDL)
-        for table, rows in reference_rows.items():
-            state.replace_table(conn, table, rows)
+    def __init__(self, settings: Settings, today: date | None = None) -> None:
+        self.settings = settings
+        self.today = today or settings.today()
+        rows = reference_tables(settings.reference_dir, self.today, settings.model_settings())
+        self.submitters = {str(r["region_code"]) for r in rows["raw.regions"]}
+        self.kinds = {str(m["metric_code"]): str(m["kind"]) for m in rows["raw.metrics"]}
+        self.models = outcome_models()
+        self.conn = duckdb.connect(":memory:", config={"memory_limit": duckdb_memory_limit()})
+        self.conn.execute(state.DDL)
+        for table, table_rows in rows.items():
+            state.replace_table(self.conn, table, table_rows)
+        # what a check writes: every table of the state but the reference ones (the
+        # models' tables are replaced by each check)
+        self.file_tables = [
+            f"raw.{name}"
+            for (name,) in self.conn.execute(
+                "select table_name from duckdb_tables() where schema_name = 'raw'"
+            ).fetchall()
+            if f"raw.{name}" not in state.REFERENCE_TABLES
+        ]
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+    def check(self, source: Path, landing_path: str, now: datetime | None = None) -> CheckResult:
+        """Check the file at `source` as if it lay at `landing_path` in the landing zone
+        (its first folder is the submitter, e.g. 'VN-36/report.csv'), first seen at `now`.
+        Raises OSError when `source` cannot be placed in the temporary landing zone."""
+        now = now or self.settings.now()
+        conn = self.conn
+        for table in self.file_tables:
+            conn.execute(f"delete from {table}")
         with tempfile.TemporaryDirectory(prefix="digimetrics-check-") as tmp:
             root = Path(tmp) / "landing"
             root.mkdir()
             _place(source, root / landing_path)
             ledger.record_landed_files(conn, root, now)
-            kinds = dict(conn.execute("select metric_code, kind from raw.metrics").fetchall())
-            submitters = {str(r["region_code"]) for r in reference_rows["raw.regions"]}
             ingest.parse_pending_files(
-                conn, root, kinds, submitters, settings.max_file_bytes, settings.timezone
-            )
-        validation.validate_observations(conn, today)
-        models = outcome_models()
-        run_models(conn, models)
-        return _outcome(conn, landing_path, {m.name: m.relation for m in models})
-    finally:
-        conn.close()
+                conn, root, self.kinds, self.submitters, self.settings.max_file_bytes,
+                self.settings.timezone,
+            )  # fmt: skip
+        validation.validate_observations(conn, self.today)
+        run_models(conn, self.models)
+        return _outcome(conn, landing_path, {m.name: m.relation for m in self.models})
+
+
+def check_file(
+    source: Path, landing_path: str, settings: Settings, now: datetime | None = None
+) -> CheckResult:
+    """One file checked (see Checker.check), first seen at `now` (default: now).
+    Raises reference.ReferenceError when the reference data is malformed."""
+    now = now or settings.now()
+    with Checker(settings, now.astimezone(ZoneInfo(settings.timezone)).date()) as checker:
+        return checker.check(source, landing_path, now)
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:

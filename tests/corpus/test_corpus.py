@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orchestration.lib.checking import check_file, reference_tables
+from orchestration.lib.checking import Checker
 from orchestration.lib.rules import SEVERITY_BY_RULE
 from orchestration.lib.settings import Settings
 from tests.conftest import environment, query, refresh, write_file
@@ -189,44 +189,44 @@ def test_pre_submission_check_finds_what_the_pipeline_recorded(warehouse: Wareho
     settings = dataclasses.replace(Settings.from_env(), max_file_bytes=MAX_FILE_BYTES)
     first_seen = min(seen for seen, _ in warehouse.arrival.values())
     today = first_seen.astimezone(ZoneInfo(settings.timezone)).date()
-    reference_rows = reference_tables(settings.reference_dir, today, settings.model_settings())
-    mismatches = []
-    for case in CASES:
-        seen, duplicate_of = warehouse.arrival[case.path]
-        at = duplicate_of or case.path
-        result = check_file(warehouse.root / case.path, at, settings, seen, reference_rows)
-        status, total, accepted, rejected = warehouse.files[at]
-        findings = sorted(warehouse.issues.get(at, []), key=repr)
-        history = sorted(warehouse.history.get(at, []), key=repr)
-        if case.path in CROSS_FILE:
-            paired = [f for f in findings if f[2] == CROSS_FILE[case.path]]
-            assert paired and status == "rejected", "the refresh paired it with another file"
-            findings = [f for f in findings if f not in paired]
-            status, accepted, rejected = "accepted", total, 0
-            # the rows the row rules accepted before the models paired them (the state)
-            history = sorted(
-                query(
-                    dataclasses.replace(settings, warehouse_path=warehouse.path).state_db,
-                    "select v.row_number, region_code, period, metric, sector, value "
-                    "from raw.validated_observations v join raw.file_ledger using (file_sha256) "
-                    "where file_path = ?",
-                    [at],
-                ),
-                key=repr,
+    with Checker(settings, today) as checker:  # one in-memory state: a check leaves nothing
+        mismatches = []
+        for case in CASES:
+            seen, duplicate_of = warehouse.arrival[case.path]
+            at = duplicate_of or case.path
+            result = checker.check(warehouse.root / case.path, at, seen)
+            status, total, accepted, rejected = warehouse.files[at]
+            findings = sorted(warehouse.issues.get(at, []), key=repr)
+            history = sorted(warehouse.history.get(at, []), key=repr)
+            if case.path in CROSS_FILE:
+                paired = [f for f in findings if f[2] == CROSS_FILE[case.path]]
+                assert paired and status == "rejected", "the refresh paired it with another file"
+                findings = [f for f in findings if f not in paired]
+                status, accepted, rejected = "accepted", total, 0
+                # the rows the row rules accepted before the models paired them (the state)
+                history = sorted(
+                    query(
+                        dataclasses.replace(settings, warehouse_path=warehouse.path).state_db,
+                        "select v.row_number, region_code, period, metric, sector, value "
+                        "from raw.validated_observations v join raw.file_ledger using (file_sha256) "
+                        "where file_path = ?",
+                        [at],
+                    ),
+                    key=repr,
+                )
+            got = (
+                (result.file_path, result.status, result.rows_total, result.rows_accepted,
+                 result.rows_rejected),
+                sorted((tuple(f.values()) for f in result.findings), key=repr),
+                sorted((tuple(r.values()) for r in result.accepted_rows), key=repr),
+            )  # fmt: skip
+            expected = (
+                (at, status, total, accepted, rejected),
+                findings,
+                history,
             )
-        got = (
-            (result.file_path, result.status, result.rows_total, result.rows_accepted,
-             result.rows_rejected),
-            sorted((tuple(f.values()) for f in result.findings), key=repr),
-            sorted((tuple(r.values()) for r in result.accepted_rows), key=repr),
-        )  # fmt: skip
-        expected = (
-            (at, status, total, accepted, rejected),
-            findings,
-            history,
-        )
-        if got != expected:
-            mismatches.append((case.path, got, expected))
+            if got != expected:
+                mismatches.append((case.path, got, expected))
     assert not mismatches, "\n".join(map(repr, mismatches[:5]))
     # the comparison is not vacuous: the cases hold findings of every severity
     assert {s for issues in warehouse.issues.values() for _, s, *_ in issues} == {
