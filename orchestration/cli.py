@@ -42,11 +42,14 @@ def render_text(result: CheckResult) -> str:
         )
         return "\n".join(lines) + "\n"
     warnings = sum(f["severity"] == WARNING for f in result.findings)
-    lines.append(
-        f"Outcome: {result.status.replace('_', ' ')}. {result.rows_accepted} of "
-        f"{result.rows_total} rows would be accepted, {result.rows_rejected} rejected; "
-        f"{warnings} warning{'s' * (warnings != 1)}."
-    )
+    if any(f["severity"] == FILE_REJECTED for f in result.findings):
+        lines.append("Outcome: rejected. The whole file would be rejected: none of it is read.")
+    else:
+        lines.append(
+            f"Outcome: {result.status.replace('_', ' ')}. {result.rows_accepted} of "
+            f"{result.rows_total} rows would be accepted, {result.rows_rejected} rejected; "
+            f"{warnings} warning{'s' * (warnings != 1)}."
+        )
     for severity, title in SECTIONS:
         findings = [f for f in result.findings if f["severity"] == severity]
         if findings:

@@ -118,16 +118,18 @@ def compile_all(project_dir: Path) -> tuple[CompiledModel, ...]:
     )
 
 
-def write_artifact(project_dir: Path) -> Path:
-    """Compile every model into ARTIFACT unless it is current (make dbt-manifest)."""
+def write_artifact(project_dir: Path) -> Path | None:
+    """Compile every model into ARTIFACT unless it is current (make dbt-manifest); the
+    path written, or None when it was current."""
     path = project_dir / ARTIFACT
     digest = code_digest(project_dir)
-    if _read_artifact(path, digest) is None:
-        document = {"digest": digest, "models": [asdict(m) for m in compile_all(project_dir)]}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(json.dumps(document, indent=1))
-        os.replace(partial, path)  # whole or not at all, also with two writers at once
+    if _read_artifact(path, digest) is not None:
+        return None
+    document = {"digest": digest, "models": [asdict(m) for m in compile_all(project_dir)]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(json.dumps(document, indent=1))
+    os.replace(partial, path)  # whole or not at all, also with two writers at once
     return path
 
 
@@ -181,4 +183,5 @@ def run_models(conn: duckdb.DuckDBPyConnection, models: list[CompiledModel]) -> 
 
 
 if __name__ == "__main__":
-    print(f"compiled models: {write_artifact(dbt_project_dir())}")
+    if written := write_artifact(dbt_project_dir()):
+        print(f"compiled the models for `digimetrics check`: {written}")

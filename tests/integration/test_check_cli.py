@@ -117,6 +117,14 @@ def test_a_rejected_file_and_a_wrong_submitter(
     assert [(f["row_number"], f["rule"]) for f in json.loads(out)["findings"]] == [
         (None, "empty_file")
     ]
+    code, text, _ = run(capsys, "check", str(empty), "--submitter", "VN-36")
+    assert code == 1
+    assert "Outcome: rejected. The whole file would be rejected: none of it is read." in text
+    assert "  file  empty_file: " in text
+    # a name the landing zone skips is never read: not accepted either
+    hidden = write_file(quiet_env, ".report.csv", GOOD)
+    code, text, _ = run(capsys, "check", str(hidden), "--submitter", "VN-36")
+    assert code == 1 and "Outcome: ignored." in text
     good = write_file(quiet_env, "good.csv", GOOD)
     code, out, _ = run(capsys, "check", str(good), "--submitter", "VN-HN", "--format", "json")
     assert code == 1  # Hanoi may not report for Ninh Thuan (VN-36)
