@@ -17,11 +17,14 @@ export PATH := $(BIN):$(PATH)
 .PHONY: install run test ui lint format clean dagster-home dbt-manifest bench recover-state \
 	dashboard dashboard-install
 
+# The locked dependencies, then the project itself (editable, without dependencies: the
+# lock pins them) for its console script `digimetrics`.
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@echo "Installing the environment into $(VENV) from requirements.lock"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	@$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements.lock
+	@$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed
@@ -56,7 +59,14 @@ $(MANIFEST): $(VENV)/.installed $(DBT_FILES)
 	@echo "Parsing the dbt project"
 	@cd dbt_project && $(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 
-dbt-manifest: $(MANIFEST)
+# the models compiled for `digimetrics check` (orchestration/lib/compiled_models.py), again
+# only when the manifest was parsed again (it compiles only when the model code changed)
+COMPILED := dbt_project/target/compiled_models.json
+$(COMPILED): $(MANIFEST)
+	@$(BIN)/python -m orchestration.lib.compiled_models
+	@touch $@
+
+dbt-manifest: $(MANIFEST) $(COMPILED)
 
 # a refresh over the landing zone told in a few lines (the whole log goes to a file), or
 # "nothing new" when nothing changed since the last one; then what the warehouse holds

@@ -7,13 +7,18 @@ BI tool reads it. Each case must get exactly its expected status, findings and f
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from orchestration.lib.checking import Checker
 from orchestration.lib.rules import SEVERITY_BY_RULE
+from orchestration.lib.settings import Settings
 from tests.conftest import environment, query, refresh, write_file
 from tests.corpus.cases import (
     BULK_OBSERVATIONS,
@@ -36,6 +41,12 @@ class Warehouse:
     findings: dict[str, set[tuple[int | None, str, str]]]
     facts: set[tuple]  # (table, region_code, period, sector, numerator, denominator)
     facts_by_sector: dict[str, set[tuple]]
+    root: Path  # the landing zone
+    # what the pre-submission check must reproduce, by file_path: every column of each
+    # finding, when the file was first seen and what it duplicates, the accepted rows
+    issues: dict[str, list[tuple]]
+    arrival: dict[str, tuple[datetime, str | None]]
+    history: dict[str, list[tuple]]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +86,30 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     by_sector: dict[str, set] = defaultdict(set)
     for fact in facts:
         by_sector[fact[3]].add(fact)
-    return Warehouse(path, files, dict(findings), facts, dict(by_sector))
+    issues: dict[str, list] = defaultdict(list)
+    for file_path, *issue in query(
+        path,
+        "select file_path, row_number, severity, rule, field, raw_value, message, raw_record "
+        "from marts.data_quality_issues",
+    ):
+        issues[file_path].append(tuple(issue))
+    arrival = {
+        r[0]: (r[1], r[2])
+        for r in query(
+            path, "select file_path, first_seen_at, duplicate_of from marts.submission_files"
+        )
+    }
+    history: dict[str, list] = defaultdict(list)
+    for file_path, *row in query(
+        path,
+        "select file_path, row_number, region_code, period, metric_code, sector, value "
+        "from marts.observation_history",
+    ):
+        history[file_path].append(tuple(row))
+    return Warehouse(
+        path, files, dict(findings), facts, dict(by_sector), root, dict(issues), arrival,
+        dict(history),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -127,3 +161,76 @@ def test_one_bad_file_never_drops_another_files_data(warehouse: Warehouse) -> No
     # the 100,000-observation file is published in full: one fact per sector pair
     bulk = {f for f in warehouse.facts if f[3].startswith("bulk_")}
     assert len(bulk) == BULK_OBSERVATIONS // 2
+
+
+# The cases whose outcome in the refresh pairs their rows with another file's, and the
+# rule that pairs them: the check, which sees a file alone, cannot find those findings.
+CROSS_FILE = {
+    # the numerator is in one file and its denominator in the other (section 5's rule
+    # holds across files): each file alone is accepted
+    "VN-33/rules/online.csv": "numerator_exceeds_denominator",
+    "VN-33/rules/total.json": "numerator_exceeds_denominator",
+}
+
+
+def test_pre_submission_check_finds_what_the_pipeline_recorded(warehouse: Warehouse) -> None:
+    """`digimetrics check` on every case, alone, reports what this refresh recorded for it:
+    each finding with its field, raw value, message and raw record, the file's status and
+    row counts, and the observations accepted. Each case is checked as first seen when the
+    refresh saw it (future_submitted_at's message names that moment).
+
+    Two kinds of case depend on other files, and are compared explicitly:
+    - a duplicate: the refresh records nothing of its own for it (its bytes were parsed
+      at another path). It is checked at that path, where the check must give what the
+      refresh gave the original (at its own path, in another submitter's folder, its rows
+      would be judged for that submitter);
+    - CROSS_FILE: the refresh's findings of the pairing rule are missing from the check,
+      the rows they rejected are accepted by it, and everything else is equal."""
+    settings = dataclasses.replace(Settings.from_env(), max_file_bytes=MAX_FILE_BYTES)
+    first_seen = min(seen for seen, _ in warehouse.arrival.values())
+    today = first_seen.astimezone(ZoneInfo(settings.timezone)).date()
+    with Checker(settings, today) as checker:  # one in-memory state: a check leaves nothing
+        mismatches = []
+        for case in CASES:
+            seen, duplicate_of = warehouse.arrival[case.path]
+            at = duplicate_of or case.path
+            result = checker.check(warehouse.root / case.path, at, seen)
+            status, total, accepted, rejected = warehouse.files[at]
+            findings = sorted(warehouse.issues.get(at, []), key=repr)
+            history = sorted(warehouse.history.get(at, []), key=repr)
+            if case.path in CROSS_FILE:
+                paired = [f for f in findings if f[2] == CROSS_FILE[case.path]]
+                assert paired and status == "rejected", "the refresh paired it with another file"
+                findings = [f for f in findings if f not in paired]
+                status, accepted, rejected = "accepted", total, 0
+                # the rows the row rules accepted before the models paired them (the state)
+                history = sorted(
+                    query(
+                        dataclasses.replace(settings, warehouse_path=warehouse.path).state_db,
+                        "select v.row_number, region_code, period, metric, sector, value "
+                        "from raw.validated_observations v join raw.file_ledger using (file_sha256) "
+                        "where file_path = ?",
+                        [at],
+                    ),
+                    key=repr,
+                )
+            got = (
+                (result.file_path, result.status, result.rows_total, result.rows_accepted,
+                 result.rows_rejected),
+                sorted((tuple(f.values()) for f in result.findings), key=repr),
+                sorted((tuple(r.values()) for r in result.accepted_rows), key=repr),
+            )  # fmt: skip
+            expected = (
+                (at, status, total, accepted, rejected),
+                findings,
+                history,
+            )
+            if got != expected:
+                mismatches.append((case.path, got, expected))
+    assert not mismatches, "\n".join(map(repr, mismatches[:5]))
+    # the comparison is not vacuous: the cases hold findings of every severity
+    assert {s for issues in warehouse.issues.values() for _, s, *_ in issues} == {
+        FILE_REJECTED,
+        ROW_REJECTED,
+        "warning",
+    }
