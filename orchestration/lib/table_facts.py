@@ -51,14 +51,12 @@ def row_counts(
     return {tables[i]: n for i, n in conn.execute(counts).fetchall()}
 
 
-def markdown_table(columns: list[str], rows: list[tuple]) -> str:
-    """`rows` as a Markdown table (how the Dagster UI shows a check's failing rows)."""
-
-    def cell(value: object) -> str:
-        text = "" if value is None else str(value)
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(cell(c) for c in columns) + " |"]
-    lines.append("|" + "---|" * len(columns))
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+def displayable(value: object) -> str | int | float | bool:
+    """A cell of a failing row as the Dagster UI can show it in a table: numbers and
+    booleans as they are, null as "null" (the UI cannot show a missing cell), the rest
+    (dates, decimals, lists) as text."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -104,10 +104,10 @@ def _assert_the_failed_check_shows_its_rows_and_sql(home: Path, duplicated: int)
     metadata = {k: v.value for k, v in failed.metadata.items()}
     assert metadata["dagster_dbt/failed_row_count"] == duplicated
     assert metadata["rows_tested"] > duplicated
-    table = metadata["failing_rows (first 20)"].splitlines()
-    assert table[0].startswith("| region_code |") and "occurrences" in table[0]
-    assert len(table) - 2 == min(duplicated, 20)
-    assert all(line.endswith("| 2 |") for line in table[2:])  # each unit twice
+    table = metadata["failing_rows (first 20)"]
+    assert [c.name for c in table.schema.columns] == ["region_code", "occurrences"]
+    assert len(table.records) == min(duplicated, 20)
+    assert all(r.data["occurrences"] == 2 for r in table.records)  # each unit twice
     sql = metadata["failing_rows_sql"]
     assert "int_region_successions" in sql and "having count(*) > 1" in sql
     assert '"dbt_test__audit".' in metadata["failures_relation"]

@@ -5,7 +5,7 @@ import duckdb
 
 from orchestration.defs.warehouse.project import dbt_project
 from orchestration.lib.dbt_tests import describe_test, strip_ansi
-from orchestration.lib.table_facts import Column, columns_of, markdown_table, row_counts
+from orchestration.lib.table_facts import Column, columns_of, displayable, row_counts
 
 
 def _tests() -> list[dict]:
@@ -61,11 +61,18 @@ def test_rows_and_typed_columns_come_from_the_catalog() -> None:
     assert row_counts(conn, database, []) == {}
 
 
-def test_failing_rows_show_as_a_markdown_table() -> None:
-    table = markdown_table(["code", "note"], [("VN-1", "a|b\nc"), ("VN-2", None)])
-    assert table.splitlines() == [
-        "| code | note |",
-        "|---|---|",
-        "| VN-1 | a\\|b c |",
-        "| VN-2 |  |",
+def test_failing_rows_show_every_cell() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    cells = [None, 3, 2.5, True, "VN-1", date(2024, 1, 31), Decimal("1.50"), ["a"]]
+    assert [displayable(c) for c in cells] == [
+        "null",
+        3,
+        2.5,
+        True,
+        "VN-1",
+        "2024-01-31",
+        "1.50",
+        "['a']",
     ]

@@ -13,7 +13,7 @@ import duckdb
 
 from orchestration.defs.quality.outcomes import check_result
 from orchestration.lib.dbt_tests import strip_ansi
-from orchestration.lib.table_facts import Column, columns_of, markdown_table, row_counts
+from orchestration.lib.table_facts import Column, columns_of, displayable, row_counts
 
 FAILING_ROWS_SHOWN = 20
 TABLE_MATERIALIZATIONS = ("table", "incremental")
@@ -55,13 +55,17 @@ def _failing_rows(conn: duckdb.DuckDBPyConnection, relation: str) -> dict[str, A
         result = conn.execute(f"select * from {relation} limit {FAILING_ROWS_SHOWN}")
     except duckdb.Error as error:
         return {"failing_rows_error": strip_ansi(str(error))}
-    columns = [d[0] for d in result.description]
-    return {
-        f"failing_rows (first {FAILING_ROWS_SHOWN})": dg.MetadataValue.md(
-            markdown_table(columns, result.fetchall())
+    names = [d[0] for d in result.description]
+    rows = dg.MetadataValue.table(
+        records=[
+            dg.TableRecord(dict(zip(names, map(displayable, row), strict=True)))
+            for row in result.fetchall()
+        ],
+        schema=dg.TableSchema(
+            columns=[dg.TableColumn(d[0], str(d[1])) for d in result.description]
         ),
-        "failures_relation": relation,
-    }
+    )
+    return {f"failing_rows (first {FAILING_ROWS_SHOWN})": rows, "failures_relation": relation}
 
 
 def run_results_of(target_path: Path, events: list) -> dict[str, Any] | None:
