@@ -59,7 +59,7 @@
 {%- endmacro %}
 
 {#- The rows of `relation` a test reads, given the test's `where` config: also what
-    record_tested_rows counts. -#}
+    log_table_facts counts. -#}
 {% macro tested_relation(relation, where) -%}
     {%- set tested_by_key = [] -%}
     {#- per kind of figure key: its tag, the models tested by it, the relation of its keys -#}

@@ -1,5 +1,5 @@
-"""What the Dagster UI shows of a DuckDB table: its rows and its columns with their types,
-read from DuckDB's catalog and one count per table, never through a dbt adapter."""
+"""What the Dagster UI shows of a DuckDB table: its columns with their types, read from
+DuckDB's catalog (never through a dbt adapter), and the cells of its rows."""
 
 from __future__ import annotations
 
@@ -33,22 +33,6 @@ def columns_of(
     ).fetchall():
         found.setdefault((schema, table), []).append(Column(name, data_type, comment))
     return found
-
-
-def row_counts(
-    conn: duckdb.DuckDBPyConnection, database: str, tables: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], int]:
-    """(schema, table) -> its rows, all counted in one statement."""
-    tables = sorted(set(tables))
-    if not tables:
-        return {}
-    # identifiers from the catalog or the dbt manifest, quoted; never values from a file
-    counts = " union all ".join(
-        f"select {index} as i, count(*) as n from {quote_identifier(database)}."
-        f"{quote_identifier(schema)}.{quote_identifier(table)}"
-        for index, (schema, table) in enumerate(tables)
-    )
-    return {tables[i]: n for i, n in conn.execute(counts).fetchall()}
 
 
 def displayable(value: object) -> str | int | float | bool:

@@ -11,7 +11,12 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.warehouse.check_results import completed, run_results_of, table_metadata
+from orchestration.defs.warehouse.check_results import (
+    run_results_of,
+    table_metadata,
+    with_facts,
+    with_failing_rows,
+)
 from orchestration.defs.warehouse.project import (
     DBT_PROJECT_DIR,
     dbt_project,
@@ -105,21 +110,33 @@ def warehouse_models(
     args += ["--exclude-resource-type", "unit_test"]
     warm_up_expectations()  # the GX checks come next
     invocation = dbt.cli(args, context=context, target_path=DBT_TARGET_PATH)
-    # dbt holds the state file until it exits: the models' and checks' results, which read
-    # it (rows, column types, failing rows), wait until then; a run waits for this whole
-    # step before anything downstream of it anyway
-    held, failure = [], None
+    nodes = invocation.manifest["nodes"]
+    facts: dict[str, Any] = {}  # model unique_id -> what its post-hook logged
+    failed, failure = [], None
     try:
-        for event in invocation.stream():
-            if isinstance(event, dg.Output | dg.AssetCheckResult):
-                held.append(event)
-            else:
-                yield event
+        # dagster-dbt's stream(), with the post-hooks' facts added to each event
+        for raw in invocation.stream_raw_events():
+            if raw.is_result_event and raw._event_history_metadata:
+                facts[raw._unique_id] = raw._event_history_metadata
+            for event in raw.to_default_asset_events(
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            ):
+                event = with_facts(event, facts, nodes)
+                # a failed check's rows are in the state file, dbt's until it exits
+                if isinstance(event, dg.AssetCheckResult) and not event.passed:
+                    failed.append(event)
+                else:
+                    yield event
     except DagsterDbtCliRuntimeError as error:
         failure = error
-    run_results = run_results_of(invocation.target_path, held)
-    with warehouse.state_connection() as conn:
-        yield from completed(conn, held, invocation.manifest, run_results)
+    if failed:
+        run_results = run_results_of(invocation.target_path, failed)
+        with warehouse.state_connection() as conn:
+            yield from with_failing_rows(conn, failed, run_results)
     if failure is not None:
         raise DagsterDbtCliRuntimeError(description=strip_ansi(failure.description)) from None
 

@@ -1,7 +1,12 @@
-"""What a dbt build's events need from the state file, added once dbt has exited (while it
-runs, the file is dbt's alone): each table model's rows and column types on its
-materialization, each check's rows tested and, for a failed one, the rows that failed and
-the SQL that found them (dbt stores each test's failures as a view: dbt_project.yml)."""
+"""What the dbt build's events carry besides dagster-dbt's defaults.
+
+Each model's post-hook (dbt_project/macros/table_facts.sql) logs its columns with their
+types, its rows and the rows its tests will read; dagster-dbt hands that message to the
+model's result event. From it a table model's materialization gets its row count (the
+column schema dagster-dbt adds itself) and each check its rows tested, as the events
+stream. A failed check also gets the rows that failed (dbt stores each test's failures
+as a view: dbt_project.yml) and the SQL that found them: the state file is dbt's until it
+exits, so failed checks alone wait for that."""
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -13,10 +18,9 @@ import duckdb
 
 from orchestration.defs.quality.outcomes import check_result
 from orchestration.lib.dbt_tests import strip_ansi
-from orchestration.lib.table_facts import Column, columns_of, displayable, row_counts
+from orchestration.lib.table_facts import Column, displayable
 
 FAILING_ROWS_SHOWN = 20
-TABLE_MATERIALIZATIONS = ("table", "incremental")
 
 
 def table_metadata(rows: int, columns: list[Column]) -> dict[str, Any]:
@@ -33,21 +37,44 @@ def _value(metadata: Mapping[str, Any], key: str) -> Any:
     return value.value if isinstance(value, dg.MetadataValue) else value
 
 
-def _tested_rows(
-    conn: duckdb.DuckDBPyConnection, schema: str, invocation_id: str
-) -> dict[str, int]:
-    """test unique_id -> the rows it read, as dbt's on-run-end hook recorded them
-    (macros/tested_rows.sql)."""
-    try:
-        return dict(
-            conn.execute(
-                f'select unique_id, rows_tested from "{schema}".tested_rows '
-                "where invocation_id = ?",
-                [invocation_id],
-            ).fetchall()
-        )
-    except duckdb.CatalogException:  # no test ran yet
-        return {}
+def with_facts(event: Any, facts: Mapping[str, Mapping[str, Any]], nodes: Mapping[str, Any]) -> Any:
+    """`event` (a dagster-dbt event) with what the post-hooks logged: a table model's rows,
+    a check's rows tested. `facts`: model unique_id -> its post-hook's message."""
+    unique_id = _value(event.metadata, "unique_id")
+    if isinstance(event, dg.Output):
+        rows = facts.get(unique_id, {}).get("rows")
+        if rows is None:
+            return event
+        metadata = {**event.metadata, "dagster/row_count": rows}
+        return dg.Output(None, output_name=event.output_name, metadata=metadata)
+    if not isinstance(event, dg.AssetCheckResult) or unique_id not in nodes:
+        return event
+    test = nodes[unique_id]
+    model = test.get("attached_node")
+    tested = facts.get(model, {}).get("tested_rows", {}).get(test["config"].get("where") or "")
+    if tested is None:
+        return event
+    return check_result(
+        passed=event.passed,
+        rows_tested=tested,
+        what=f"{nodes[model]['schema']}.{nodes[model]['alias'] or nodes[model]['name']}",
+        metadata=event.metadata,
+        description=event.description,
+        asset_key=event.asset_key,
+        check_name=event.check_name,
+        severity=event.severity,
+    )
+
+
+def run_results_of(target_path: Path, events: list) -> dict[str, Any] | None:
+    """dbt's run_results.json, when it is the one of the invocation that produced `events`
+    (a dbt that failed early leaves the previous invocation's)."""
+    path = target_path / "run_results.json"
+    invocations = {_value(e.metadata, "invocation_id") for e in events}
+    if not path.exists() or not invocations:
+        return None
+    results = json.loads(path.read_text())
+    return results if results["metadata"]["invocation_id"] in invocations else None
 
 
 def _failing_rows(conn: duckdb.DuckDBPyConnection, relation: str) -> dict[str, Any]:
@@ -68,79 +95,29 @@ def _failing_rows(conn: duckdb.DuckDBPyConnection, relation: str) -> dict[str, A
     return {f"failing_rows (first {FAILING_ROWS_SHOWN})": rows, "failures_relation": relation}
 
 
-def run_results_of(target_path: Path, events: list) -> dict[str, Any] | None:
-    """dbt's run_results.json, when it is the one of the invocation that produced `events`
-    (a dbt that failed early leaves the previous invocation's)."""
-    path = target_path / "run_results.json"
-    invocations = {e.metadata["invocation_id"].value for e in events}
-    if not path.exists() or not invocations:
-        return None
-    results = json.loads(path.read_text())
-    return results if results["metadata"]["invocation_id"] in invocations else None
-
-
-def completed(
+def with_failing_rows(
     conn: duckdb.DuckDBPyConnection,
-    events: Iterable[dg.Output | dg.AssetCheckResult],
-    manifest: Mapping[str, Any],
+    failed: Iterable[dg.AssetCheckResult],
     run_results: Mapping[str, Any] | None,
-) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """`events` (held back while dbt ran) with what they need from the state file.
-    `run_results`: dbt's run_results.json of the invocation that produced them, if any."""
-    events = list(events)
-    nodes = manifest["nodes"]
-    [database] = conn.execute("select current_database()").fetchone()
-    tables = {}  # unique_id -> (schema, table) of each table model built
-    for event in events:
-        if isinstance(event, dg.Output):
-            node = nodes[_value(event.metadata, "unique_id")]
-            if node["config"]["materialized"] in TABLE_MATERIALIZATIONS:
-                tables[node["unique_id"]] = (node["schema"], node["alias"] or node["name"])
-    columns = columns_of(conn, database, {schema for schema, _ in tables.values()})
-    counts = row_counts(conn, database, tables.values())
+) -> Iterator[dg.AssetCheckResult]:
+    """Each failed check with dbt's message, the SQL that found the failures and the first
+    rows of them. `run_results`: dbt's run_results.json of the invocation, if any."""
     results = {r["unique_id"]: r for r in (run_results or {}).get("results", [])}
-    tests = [
-        nodes[_value(e.metadata, "unique_id")] for e in events if isinstance(e, dg.AssetCheckResult)
-    ]
-    tested = (
-        _tested_rows(conn, tests[0]["schema"], run_results["metadata"]["invocation_id"])
-        if tests and run_results
-        else {}
-    )
-    for event in events:
-        unique_id = _value(event.metadata, "unique_id")
-        if isinstance(event, dg.Output):
-            relation = tables.get(unique_id)
-            metadata = dict(event.metadata)
-            if relation in counts:
-                metadata |= table_metadata(counts[relation], columns.get(relation, []))
-            yield dg.Output(None, output_name=event.output_name, metadata=metadata)
-            continue
-        metadata = dict(event.metadata)
-        description = event.description
-        result = results.get(unique_id, {})
-        if not event.passed:
-            metadata["failing_rows_sql"] = dg.MetadataValue.md(
+    for check in failed:
+        result = results.get(_value(check.metadata, "unique_id"), {})
+        metadata = {
+            **check.metadata,
+            "failing_rows_sql": dg.MetadataValue.md(
                 f"```sql\n{result.get('compiled_code') or '(not compiled)'}\n```"
-            )
-            if result.get("relation_name"):
-                metadata |= _failing_rows(conn, result["relation_name"])
-            if result.get("message"):
-                description = strip_ansi(result["message"])
-        identity = {
-            "passed": event.passed,
-            "asset_key": event.asset_key,
-            "check_name": event.check_name,
-            "severity": event.severity,
-            "metadata": metadata,
-            "description": description,
+            ),
         }
-        if unique_id not in tested:  # a test whose model the hook did not count
-            yield dg.AssetCheckResult(**identity)
-            continue
-        model = nodes[nodes[unique_id]["attached_node"]]
-        yield check_result(
-            rows_tested=tested[unique_id],
-            what=f"{model['schema']}.{model['alias'] or model['name']}",
-            **identity,
+        if result.get("relation_name"):
+            metadata |= _failing_rows(conn, result["relation_name"])
+        yield dg.AssetCheckResult(
+            passed=check.passed,
+            asset_key=check.asset_key,
+            check_name=check.check_name,
+            severity=check.severity,
+            metadata=metadata,
+            description=strip_ansi(result.get("message") or "") or check.description,
         )
