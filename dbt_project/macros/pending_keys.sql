@@ -55,6 +55,12 @@
     A full rebuild (--full-refresh) makes every key pending (orchestration/lib/model_refresh.py):
     its tests read every row directly, without matching each one against every key. -#}
 {% macro get_where_subquery(relation) -%}
+    {%- do return(tested_relation(relation, config.get('where'))) -%}
+{%- endmacro %}
+
+{#- The rows of `relation` a test reads, given the test's `where` config: also what
+    log_table_facts counts. -#}
+{% macro tested_relation(relation, where) -%}
     {%- set tested_by_key = [] -%}
     {#- per kind of figure key: its tag, the models tested by it, the relation of its keys -#}
     {%- set figure_kinds = {'figures': ('tested_by_figure_key', [], []),
@@ -75,8 +81,8 @@
         {%- endfor -%}
     {%- endfor -%}
     {%- set conditions = [] -%}
-    {%- if config.get('where') -%}
-        {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
+    {%- if where -%}
+        {%- do conditions.append('(' ~ where ~ ')') -%}
     {%- endif -%}
     {%- set by_key = not flags.FULL_REFRESH -%}
     {%- if by_key and relation.identifier in tested_by_key -%}

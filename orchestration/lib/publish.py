@@ -31,6 +31,7 @@ import duckdb
 
 from orchestration.lib.faults import fail_point
 from orchestration.lib.settings import duckdb_memory_limit, storage_version
+from orchestration.lib.table_facts import quote_identifier as _quote_identifier
 
 PUBLISHED_SCHEMA = "marts"
 # what DuckDB reads beside a database file `<db>` when it opens it: `<db>.wal`, and the
@@ -57,10 +58,6 @@ class Published:
     # writes a BI user made to it)
     moved_aside: list[Path]
     by_key: bool  # the rebuilt keys replaced in a copy of the published file
-
-
-def _quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _quote_literal(text: str) -> str:

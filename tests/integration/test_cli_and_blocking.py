@@ -76,7 +76,11 @@ def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: P
         warehouse, "select count(*) from marts.dim_region where successor_code is not null"
     )
     assert succeeded > 5
-    broken = run_cli(cli_env(landing, warehouse, DIGIMETRICS_DBT_PROJECT_DIR=str(broken_project)))
+    # this run keeps its events in an instance, to read them as the UI shows them
+    env = cli_env(landing, warehouse, DIGIMETRICS_DBT_PROJECT_DIR=str(broken_project))
+    env["DAGSTER_HOME"] = str(tmp_path / "dagster_home")
+    (tmp_path / "dagster_home").mkdir()
+    broken = run_cli(env)
 
     assert broken.returncode != 0
     output = broken.stdout + broken.stderr
@@ -91,3 +95,41 @@ def test_cli_refresh_then_a_broken_model_keeps_the_last_good_publish(tmp_path: P
     assert (
         query(warehouse, "select * from marts.fct_online_dossier_rate order by all") == good_facts
     )
+
+    _assert_the_failed_check_shows_its_rows_and_sql(tmp_path / "dagster_home", succeeded)
+
+
+def _assert_the_failed_check_shows_its_rows_and_sql(home: Path, duplicated: int) -> None:
+    """The failed uniqueness check of the broken run, as its page in the UI shows it: the
+    first 20 rows that failed (dbt's stored failures) and the SQL that found them; and no
+    terminal colour code in anything the run recorded."""
+    from dagster import DagsterEventType, DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        [run] = instance.get_runs()
+        logs = instance.all_logs(run.run_id)
+    for entry in logs:
+        assert "\x1b[" not in repr(entry) and "\\x1b[" not in repr(entry), entry
+    evaluations = [
+        entry.dagster_event.event_specific_data
+        for entry in logs
+        if entry.dagster_event
+        and entry.dagster_event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
+    [failed] = [
+        e for e in evaluations
+        if e.check_name.startswith("unique_combination_int_region_successions_region_code")
+    ]  # fmt: skip
+    assert not failed.passed
+    metadata = {k: v.value for k, v in failed.metadata.items()}
+    assert metadata["dagster_dbt/failed_row_count"] == duplicated
+    assert metadata["rows_tested"] > duplicated
+    table = metadata["failing_rows (first 20)"]
+    assert [c.name for c in table.schema.columns] == ["region_code", "occurrences"]
+    assert len(table.records) == min(duplicated, 20)
+    assert all(r.data["occurrences"] == 2 for r in table.records)  # each unit twice
+    sql = metadata["failing_rows_sql"]
+    assert "int_region_successions" in sql and "having count(*) > 1" in sql
+    assert '"dbt_test__audit".' in metadata["failures_relation"]
+    assert "Got" in failed.description

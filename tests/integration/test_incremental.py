@@ -17,6 +17,61 @@ def _materialization_metadata(result, key: list[str]) -> dict:
     raise AssertionError(f"no materialization of {key}")
 
 
+def _published_tables(warehouse: Path) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+    """table -> its rows and (column, type)s in the published file"""
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in query(
+        warehouse,
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where schema_name = 'marts' and table_name <> 'publish_info' "
+        "order by table_name, column_index",
+    ):
+        columns.setdefault(table, []).append((column, data_type))
+    return {
+        table: (query(warehouse, f"select count(*) from marts.{table}")[0][0], typed)
+        for table, typed in columns.items()
+    }
+
+
+def _assert_marts_show_published_rows_and_types(result, warehouse: Path) -> None:
+    published = _published_tables(warehouse)
+    observations = [e.asset_observation_data.asset_observation for e in
+                    result.get_asset_observation_events()]  # fmt: skip
+    observed = {
+        o.asset_key.path[-1]: {k: v.value for k, v in o.metadata.items()}
+        for o in observations
+        if o.asset_key.path[0] == "marts"
+    }
+    assert set(observed) == set(published)
+    for table, (rows, typed) in published.items():
+        for metadata in (observed[table], _materialization_metadata(result, ["marts", table])):
+            assert metadata["dagster/row_count"] == rows, table
+            columns = metadata["dagster/column_schema"].columns
+            assert [(c.name, c.type) for c in columns] == typed, table
+    # the intermediate tables show theirs too
+    built = _materialization_metadata(result, ["intermediate", "int_observations_resolved"])
+    assert built["dagster/row_count"] == 2
+    assert ("value", "DOUBLE") in [(c.name, c.type) for c in built["dagster/column_schema"].columns]
+
+
+def _assert_checks_over_no_rows_say_so(result) -> None:
+    """Every check says how many rows it read; one that read none says it tested nothing."""
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) > 100
+    by_rows: dict[bool, list] = {True: [], False: []}
+    for evaluation in evaluations:
+        rows = evaluation.metadata["rows_tested"].value
+        by_rows[rows == 0].append(evaluation)
+        assert evaluation.passed
+        assert (evaluation.description or "").startswith("nothing to test") == (rows == 0)
+    names = {(e.asset_key.path[-1], e.check_name) for e in by_rows[True]}
+    # one file of valid rows: no finding, no stated total to reconcile
+    assert ("data_quality_issues", "gx_data_quality_issues") in names
+    assert ("int_total_mismatches", "not_null_int_total_mismatches_region_code") in names
+    assert ("fct_online_dossier_rate", "gx_indicator_fact") not in names
+    assert any(e.check_name.startswith("not_null_fct_online") for e in by_rows[False])
+
+
 def test_new_files_only_resubmission_and_history(landing: tuple[Path, Path]) -> None:
     root, warehouse = landing
     write_file(root, "VN-HN/2024-Q1.csv",
@@ -26,6 +81,8 @@ def test_new_files_only_resubmission_and_history(landing: tuple[Path, Path]) -> 
         _materialization_metadata(first, ["ingestion", "parsed_observations"])["files_parsed"] == 1
     )
     first_run = query(warehouse, "select run_id from marts.publish_info")[0][0]
+    _assert_marts_show_published_rows_and_types(first, warehouse)
+    _assert_checks_over_no_rows_say_so(first)
     assert query(
         warehouse, "select numerator, denominator, rate_pct from marts.fct_online_dossier_rate"
     ) == [(700, 1000, 70.0)]

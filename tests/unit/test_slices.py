@@ -76,9 +76,14 @@ def test_a_bad_row_fails_the_check_in_whichever_slice_it_lies(
         schema = ParsedObservations.to_schema()
         everything = validate_table(resource, "raw.parsed_observations", schema, "true")
         assert not everything.passed
-        assert everything.metadata["rows"].value == 300
+        assert everything.metadata["rows_tested"].value == 300
         assert everything.metadata["failures"].value >= 1
         others = validate_table(
             resource, "raw.parsed_observations", schema, f"file_sha256 <> '{files[-1]}'"
         )
-        assert others.passed and others.metadata["rows"].value == 290
+        assert others.passed and others.metadata["rows_tested"].value == 290
+        assert others.description is None
+        # a check that reads no rows passes, but says it tested nothing
+        nothing = validate_table(resource, "raw.parsed_observations", schema, "false")
+        assert nothing.passed and nothing.metadata["rows_tested"].value == 0
+        assert nothing.description.startswith("nothing to test: raw.parsed_observations")

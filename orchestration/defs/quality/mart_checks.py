@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from orchestration.defs.quality.outcomes import check_result
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.warehouse.project import suite_by_mart
 from orchestration.lib.expectations import run_suite
@@ -74,13 +75,14 @@ def mart_expectations(warehouse: WarehouseResource):
                 evaluated = max(evaluated, outcome.evaluated)
                 failed += outcome.failed
                 success = success and outcome.success
-            yield dg.AssetCheckResult(
+            yield check_result(
                 asset_key=dg.AssetKey(["marts", table]),
                 check_name=f"gx_{suite}",
                 passed=success,
+                rows_tested=rows,
+                what=f"marts.{table} (the keys this refresh rebuilt)",
                 severity=dg.AssetCheckSeverity.ERROR,
                 metadata={
-                    "rows": rows,
                     "expectations": evaluated,
                     "failed": dg.MetadataValue.json(json.loads(json.dumps(failed, default=str))),
                 },

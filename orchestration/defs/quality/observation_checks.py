@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from orchestration.defs.quality.outcomes import check_result
 from orchestration.defs.resources import WarehouseResource
 
 if TYPE_CHECKING:
@@ -33,19 +34,21 @@ def validate_table(
                 schema.validate(frame, lazy=True)
             except pandera.errors.SchemaErrors as errors:
                 failures.append(errors.failure_cases)
+    what = f"{table} (the rows this refresh wrote)"
     if failures:
         cases = pl.concat(failures, how="diagonal_relaxed")
-        return dg.AssetCheckResult(
+        return check_result(
             passed=False,
+            rows_tested=rows,
+            what=what,
             metadata={
-                "rows": rows,
                 "failures": len(cases),
                 "first_failures": dg.MetadataValue.md(
                     cases.head(20).to_pandas().to_string(index=False)
                 ),
             },
         )
-    return dg.AssetCheckResult(passed=True, metadata={"rows": rows})
+    return check_result(passed=True, rows_tested=rows, what=what)
 
 
 # The rows each check reads: those parsed since the last validation, and those the last

@@ -6,15 +6,25 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+import duckdb
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.warehouse.check_results import (
+    run_results_of,
+    table_metadata,
+    with_facts,
+    with_failing_rows,
+)
 from orchestration.defs.warehouse.project import (
     DBT_PROJECT_DIR,
     dbt_project,
     mart_tables,
     models_tagged,
+    owners_of,
 )
+from orchestration.lib.dbt_tests import describe_test, strip_ansi
 from orchestration.lib.expectations import warm_up as warm_up_expectations
 from orchestration.lib.feedback import write_feedback
 from orchestration.lib.model_refresh import (
@@ -25,6 +35,7 @@ from orchestration.lib.model_refresh import (
 )
 from orchestration.lib.publish import publish
 from orchestration.lib.settings import storage_version
+from orchestration.lib.table_facts import columns_of
 
 # dbt keeps partial parsing state in its target folder; one fixed folder (rather than one
 # per invocation) lets every run reuse it. Runs of one warehouse never overlap (the writer
@@ -59,6 +70,20 @@ class DigimetricsTranslator(DagsterDbtTranslator):
             return dbt_resource_props["fqn"][1]
         return super().get_group_name(dbt_resource_props)
 
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt reads a check's description from the test's meta only: take the
+        test's own description, else its generic test's sentence (lib/dbt_tests.py)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=describe_test(manifest["nodes"][unique_id]))
+
 
 def mart_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(["marts", table])
@@ -84,7 +109,36 @@ def warehouse_models(
     # run in tests/unit/test_dbt_unit_tests.py, never in a refresh (each costs a node)
     args += ["--exclude-resource-type", "unit_test"]
     warm_up_expectations()  # the GX checks come next
-    yield from dbt.cli(args, context=context, target_path=DBT_TARGET_PATH).stream()
+    invocation = dbt.cli(args, context=context, target_path=DBT_TARGET_PATH)
+    nodes = invocation.manifest["nodes"]
+    facts: dict[str, Any] = {}  # model unique_id -> what its post-hook logged
+    failed, failure = [], None
+    try:
+        # dagster-dbt's stream(), with the post-hooks' facts added to each event
+        for raw in invocation.stream_raw_events():
+            if raw.is_result_event and raw._event_history_metadata:
+                facts[raw._unique_id] = raw._event_history_metadata
+            for event in raw.to_default_asset_events(
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            ):
+                event = with_facts(event, facts, nodes)
+                # a failed check's rows are in the state file, dbt's until it exits
+                if isinstance(event, dg.AssetCheckResult) and not event.passed:
+                    failed.append(event)
+                else:
+                    yield event
+    except DagsterDbtCliRuntimeError as error:
+        failure = error
+    if failed:
+        run_results = run_results_of(invocation.target_path, failed)
+        with warehouse.state_connection() as conn:
+            yield from with_failing_rows(conn, failed, run_results)
+    if failure is not None:
+        raise DagsterDbtCliRuntimeError(description=strip_ansi(failure.description)) from None
 
 
 @dg.asset(
@@ -92,6 +146,7 @@ def warehouse_models(
     deps=[mart_key(t) for t in MART_TABLES],
     group_name="publish",
     kinds={"duckdb"},
+    owners=owners_of(MART_TABLES),
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """$DIGIMETRICS_WAREHOUSE, the file BI tools open: the marts of this run, swapped in
@@ -115,6 +170,23 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             f"moved aside stray {path}: it belonged to the previous file (a client that wrote "
             "to it did not close it cleanly) and may hold that client's writes"
         )
+    # each mart as BI tools now see it: its rows and column types in the published file
+    conn = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        [database] = conn.execute("select current_database()").fetchone()
+        columns = columns_of(conn, database, ["marts"])
+    finally:
+        conn.close()
+    for table in MART_TABLES:
+        context.log_event(
+            dg.AssetObservation(
+                asset_key=mart_key(table),
+                metadata={
+                    **table_metadata(published.counts[table], columns[("marts", table)]),
+                    "published_in": str(settings.warehouse_path),
+                },
+            )
+        )
     how = "the rebuilt keys replaced" if published.by_key else "every table copied"
     context.log.info(f"published {settings.warehouse_path} ({how}): {published.counts}")
     return dg.MaterializeResult(
@@ -128,7 +200,13 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     )
 
 
-@dg.asset(key="province_feedback", deps=[published_warehouse], group_name="publish", kinds={"csv"})
+@dg.asset(
+    key="province_feedback",
+    deps=[published_warehouse],
+    group_name="publish",
+    kinds={"csv"},
+    owners=owners_of(MART_TABLES),
+)
 def province_feedback(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """One CSV per submitter beside the warehouse (feedback/<submitter>.csv): each file's
     status and every finding with its message, safe to open in a spreadsheet."""

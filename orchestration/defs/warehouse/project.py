@@ -44,6 +44,8 @@ def dbt_cli_resource() -> DbtCliResource:
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=DBT_EXECUTABLE,
+        # dbt colours its messages with terminal codes, which Dagster's UI shows raw
+        global_config_flags=["--no-use-colors"],
     )
 
 
@@ -90,3 +92,15 @@ def suite_by_mart() -> dict[str, str]:
         for n in manifest_models()
         if "gx_suite" in n["config"].get("meta", {})
     }
+
+
+def owners_of(tables: tuple[str, ...]) -> list[str]:
+    """The owners of the models `tables` (meta dagster.owners, dbt_project.yml)."""
+    return sorted(
+        {
+            owner
+            for n in manifest_models()
+            if n["name"] in tables
+            for owner in n["config"]["meta"].get("dagster", {}).get("owners", [])
+        }
+    )
