@@ -33,10 +33,10 @@ os.environ["DIGIMETRICS_DBT_TARGET_PATH"] = (
 # test), xdist gives each worker two files to start with (1st and 3rd to one, 2nd and 4th
 # to the other) and then each next file to whichever worker is free; starting with the
 # longest keeps both busy to the end. (Without --no-loadscope-reorder xdist puts files with
-# many tests first, and the two one-test kill trials last, often on the same worker.)
+# many tests first, and the one-test kill trials last.)
 SLOWEST_FIRST = (
-    "tests/faults/test_kill_points_late.py",
-    "tests/faults/test_kill_points_early.py",
+    "tests/faults/test_kill_points.py",
+    "tests/integration/test_figures_by_key.py",
     "tests/faults/test_concurrency_and_readers.py",
     "tests/e2e/",
     "tests/hazards/",

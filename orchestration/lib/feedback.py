@@ -14,6 +14,7 @@ import json
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -73,10 +74,16 @@ def _read_fingerprints(directory: Path) -> dict[str, str]:
     return stored if isinstance(stored, dict) else {}
 
 
-def write_feedback(warehouse: Path, directory: Path) -> dict[str, int]:
+@dataclass(frozen=True)
+class FeedbackWritten:
+    submitters: int  # submitters with a feedback file
+    rewritten: dict[str, int]  # rows written per submitter whose file was rewritten
+
+
+def write_feedback(warehouse: Path, directory: Path) -> FeedbackWritten:
     """Write `<directory>/<feedback_name(submitter)>` from the published warehouse
     (read-only) for every submitter whose findings changed since the files were last
-    written; return the number of rows written per submitter rewritten."""
+    written."""
     previous = _read_fingerprints(directory)
     conn = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -120,4 +127,6 @@ def write_feedback(warehouse: Path, directory: Path) -> dict[str, int]:
     temp = directory / f"{_FINGERPRINTS}.tmp"
     temp.write_text(json.dumps(fingerprints, sort_keys=True), encoding="utf-8")
     os.replace(temp, directory / _FINGERPRINTS)
-    return {submitter: len(records) for submitter, records in by_submitter.items()}
+    return FeedbackWritten(
+        len(fingerprints), {submitter: len(records) for submitter, records in by_submitter.items()}
+    )

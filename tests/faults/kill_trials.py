@@ -2,8 +2,7 @@
 publish, while a BI reader reads the warehouse in a tight loop. Every time, the published
 warehouse is the previous one and opens read-only; the reader never fails; and the next
 uninterrupted refresh publishes marts identical, row for row, to a refresh that was never
-interrupted. The points are split over two test files so that parallel workers share
-them (test_kill_points_*.py), at FIRST_LATE_POINT."""
+interrupted (test_kill_points.py)."""
 
 import os
 import signal
@@ -25,23 +24,19 @@ from tests.faults.reader_loop import BiReader
 
 # (how, where): "fail" points are inside the pipeline's code (DIGIMETRICS_KILL_AT), "log"
 # points are lines the run prints, at which the test kills the whole process group. One
-# point per step that writes, at its riskiest moment: the steps that only read (the
-# Pandera checks) and the starts of steps, which killed earlier steps' ends already cover,
-# are left out to keep the suite within its time.
+# point inside each step that writes state: the ledger, parsing and validation each just
+# before their commit, dbt in the middle of its incremental models, and the publish
+# before its rename. What the other points added is covered elsewhere (a killed publish
+# after copying a table: tests/unit/test_publish.py) or writes nothing a kill could leave
+# half-done (the starts of steps, the Pandera and GX checks); they went to keep the suite
+# within its time.
 KILL_POINTS = [
     ("fail", "ledger.after_recording_a_file"),
     ("fail", "parse.before_commit"),
-    ("fail", "parse.after_commit"),
     ("fail", "validate.before_commit"),
     ("log", "START sql incremental model intermediate.int_observations_resolved"),
-    ("log", "START sql table model marts.data_quality_issues"),
-    ("log", "START test unique_combination_fct_online_dossier_rate"),
-    ("log", 'Started execution of step "mart_expectations"'),
-    ("fail", "publish.after_copying_a_table"),
     ("fail", "publish.before_rename"),
 ]
-# The late half (test_kill_points_late.py) is the dbt marts and tests, the checks and the publish.
-FIRST_LATE_POINT = KILL_POINTS.index(("log", "START sql table model marts.data_quality_issues"))
 
 
 def killed_run(env: dict[str, str], how: str, where: str) -> str:

@@ -98,7 +98,7 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> Zone:
                 faults.at("parse.before_reading", between_ledger_and_parsing):  # fmt: skip
             assert refresh().success
         first = published_tables(warehouse)
-        feedback = sorted(p.name for p in (warehouse.parent / "feedback").iterdir())
+        feedback = sorted(p.name for p in (warehouse.parent / "feedback").glob("*.csv"))
         # the operator puts the deleted file back and the pipe's file back in place
         put(root, "VN-HN/deleted_before_parse.csv", csv_for("deleted"))
         piped.unlink()

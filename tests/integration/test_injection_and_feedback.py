@@ -156,7 +156,7 @@ def test_a_semicolon_spreadsheet_never_sees_a_formula_cell(tmp_path: Path) -> No
 def test_feedback_is_rewritten_only_for_submitters_whose_findings_changed(
     tmp_path: Path,
 ) -> None:
-    from orchestration.lib.feedback import write_feedback
+    from orchestration.lib.feedback import FeedbackWritten, write_feedback
 
     warehouse, feedback = tmp_path / "w.duckdb", tmp_path / "feedback"
     conn = duckdb.connect(str(warehouse))
@@ -172,13 +172,13 @@ def test_feedback_is_rewritten_only_for_submitters_whose_findings_changed(
         "'region' as field, 'Ha Noj' as raw_value, 'unknown region' as message"
     )
     conn.close()
-    assert write_feedback(warehouse, feedback) == {"MN": 1, "VN-HN": 1}
-    assert write_feedback(warehouse, feedback) == {}  # nothing changed
+    assert write_feedback(warehouse, feedback).rewritten == {"MN": 1, "VN-HN": 1}
+    assert write_feedback(warehouse, feedback) == FeedbackWritten(2, {})  # nothing changed
     (feedback / "MN.csv").unlink()
-    assert write_feedback(warehouse, feedback) == {"MN": 1}  # a file gone is written again
+    assert write_feedback(warehouse, feedback).rewritten == {"MN": 1}  # gone: written again
     with duckdb.connect(str(warehouse)) as conn:
         conn.execute("update marts.data_quality_issues set message = 'unknown region!'")
-    assert write_feedback(warehouse, feedback) == {"VN-HN": 1}
+    assert write_feedback(warehouse, feedback).rewritten == {"VN-HN": 1}
     assert "unknown region!" in (feedback / "VN-HN.csv").read_text(encoding="utf-8-sig")
 
 

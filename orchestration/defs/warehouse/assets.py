@@ -213,5 +213,14 @@ def province_feedback(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     settings = warehouse.settings()
     directory = settings.warehouse_path.parent / "feedback"
     written = write_feedback(settings.warehouse_path, directory)
-    context.log.info(f"wrote feedback for {len(written)} submitters to {directory}")
-    return dg.MaterializeResult(metadata={"directory": str(directory), "submitters": len(written)})
+    context.log.info(
+        f"feedback for {written.submitters} submitters in {directory}: rewrote the "
+        f"{len(written.rewritten)} whose findings changed"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "directory": str(directory),
+            "submitters": written.submitters,
+            "rewritten": len(written.rewritten),
+        }
+    )
