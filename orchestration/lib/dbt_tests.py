@@ -2,7 +2,7 @@
 
 A test's description is its own `description` (dbt 1.11 takes one on any data test) or,
 for the many instances of a generic test, one sentence per generic test filled in with
-the test's arguments: 300 tests, seven sentences."""
+the test's arguments."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 # a test of any other has no description, which tests/unit/test_dbt_tests.py forbids
 DESCRIPTIONS = {
     "not_null": "{column_name} is never null",
+    "not_null_columns": "Never null: {columns}",
     "unique": "No two rows have the same {column_name}",
     "accepted_values": "{column_name} is one of: {values}",
     "relationships": "Every {column_name} is a {field} of {to}",
