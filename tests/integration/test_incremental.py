@@ -80,6 +80,20 @@ def _assert_checks_over_no_rows_say_so(result) -> None:
     assert any(e.check_name.startswith("not_null_columns_fct_online") for e in by_rows[False])
 
 
+def _assert_a_build_by_key_skips_what_reads_only_reference_data(result) -> None:
+    """The reference data and the code are those of the last full build: the models and
+    tests that read nothing else do not run; a test of a rebuilt model that checks it
+    against reference data does."""
+    built = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert {"int_observations_resolved", "dim_region", "fct_online_dossier_rate"} <= built
+    assert not built & {"stg_reference__regions", "int_region_ancestors"}
+    checked = {e.check_name for e in result.get_asset_check_evaluations()}
+    assert not any("stg_reference__" in name.split("_ref_")[0] for name in checked)
+    assert any(
+        name.startswith("relationships_stg_landing__observations_region_code") for name in checked
+    )
+
+
 def test_new_files_only_resubmission_and_history(landing: tuple[Path, Path]) -> None:
     root, warehouse = landing
     write_file(root, "VN-HN/2024-Q1.csv",
@@ -118,6 +132,7 @@ def test_new_files_only_resubmission_and_history(landing: tuple[Path, Path]) -> 
     assert query(warehouse, "select numerator, denominator from marts.fct_online_dossier_rate") == [
         (750, 1000)
     ]
+    _assert_a_build_by_key_skips_what_reads_only_reference_data(third)
 
     # the same path overwritten with new bytes is a new submission, the old one stays in history
     write_file(

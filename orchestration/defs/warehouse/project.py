@@ -70,10 +70,35 @@ if dbt_project.preparer.using_dagster_dev() or manifest_is_stale():
 # the marts are the models of folder marts/, and a model's tags and meta say the rest
 # (dbt_project.yml and the folders' _models.yml declare them).
 @cache  # read once per process: the assets and the checks both ask at definitions load
+def _manifest() -> dict:
+    return json.loads(dbt_project.manifest_path.read_text())
+
+
 def manifest_models() -> tuple[dict, ...]:
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    models = (n for n in manifest["nodes"].values() if n["resource_type"] == "model")
+    models = (n for n in _manifest()["nodes"].values() if n["resource_type"] == "model")
     return tuple(sorted(models, key=lambda n: n["name"]))
+
+
+@cache
+def nodes_without_landing_data() -> tuple[str, ...]:
+    """The models and tests that read nothing of the landing zone (source `landing`), only
+    reference data: what they build and find changes only with the reference data or the
+    code, and either change makes the next build a full one (lib/model_refresh.py)."""
+    manifest = _manifest()
+
+    @cache
+    def reads_landing(unique_id: str) -> bool:
+        if unique_id in manifest["sources"]:
+            return manifest["sources"][unique_id]["source_name"] == "landing"
+        return any(map(reads_landing, manifest["nodes"][unique_id]["depends_on"]["nodes"]))
+
+    return tuple(
+        sorted(
+            node["name"]
+            for unique_id, node in manifest["nodes"].items()
+            if node["resource_type"] in ("model", "test") and not reads_landing(unique_id)
+        )
+    )
 
 
 def mart_tables() -> tuple[str, ...]:
