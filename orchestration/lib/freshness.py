@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from orchestration.lib.reference import SCHEDULE_COLUMNS, _read_csv
+from orchestration.lib.reference import SCHEDULE_COLUMNS, read_csv
 
 MAX_NAMED_IN_METADATA = 50
 
@@ -89,7 +89,7 @@ def scheduled_units(reference_dir: Path) -> list[tuple[str, str, str, str]]:
         return []
     return [
         (row["dataset"], row["country_code"].upper(), row["level"], row["period_type"])
-        for row in _read_csv(path, SCHEDULE_COLUMNS)
+        for row in read_csv(path, SCHEDULE_COLUMNS)
     ]
 
 

@@ -48,6 +48,16 @@ def _located(file: str, line: int, column: str, problem: str) -> ReferenceError:
     return ReferenceError(f"{file} line {line}, column {column}: {problem}")
 
 
+def _first_time(
+    lines: dict[tuple[str, ...], int], key: tuple[str, ...], file: str, line: int, column: str,
+    said: str,
+) -> None:  # fmt: skip
+    """Remember the line of `key`; a key met before is an error that names both lines."""
+    if key in lines:
+        raise _located(file, line, column, f"{' '.join(key)} {said} (line {lines[key]})")
+    lines[key] = line
+
+
 def _date(row: dict[str, str], column: str, file: str, line: int) -> date | None:
     value = row[column]
     if not value:
@@ -58,7 +68,8 @@ def _date(row: dict[str, str], column: str, file: str, line: int) -> date | None
         raise _located(file, line, column, f"'{value}' is not a YYYY-MM-DD date") from None
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+def read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a reference CSV (UTF-8, with or without BOM), its `columns` required."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
@@ -75,7 +86,7 @@ def load_registry(reference_dir: Path) -> Registry:
     lines: dict[str, tuple[str, int]] = {}  # code -> (file, line) that defines it
     names: dict[tuple[str, str], dict[str, str]] = {}
     for path in files:
-        for line, row in enumerate(_read_csv(path, REGION_COLUMNS), start=2):
+        for line, row in enumerate(read_csv(path, REGION_COLUMNS), start=2):
             code = row["region_code"].upper()
             if not code:
                 raise _located(path.name, line, "region_code", "the code is empty")
@@ -162,7 +173,7 @@ def _ancestors(
 
 def load_metrics(reference_dir: Path) -> list[dict[str, str]]:
     """metrics.csv: every metric's code, kind (count or rate) and behaviour over time."""
-    rows = _read_csv(reference_dir / "metrics.csv", METRIC_COLUMNS)
+    rows = read_csv(reference_dir / "metrics.csv", METRIC_COLUMNS)
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
         code, kind, over_time = row["metric_code"], row["kind"], row["over_time"]
@@ -184,7 +195,7 @@ def load_metrics(reference_dir: Path) -> list[dict[str, str]]:
 def load_indicators(reference_dir: Path, metrics: list[dict[str, str]]) -> list[dict[str, str]]:
     """indicators.csv: each indicator's numerator and denominator (count metrics that add
     up over time alike: the pair is aggregated together) and the rate a region may report."""
-    rows = _read_csv(reference_dir / "indicators.csv", INDICATOR_COLUMNS)
+    rows = read_csv(reference_dir / "indicators.csv", INDICATOR_COLUMNS)
     by_code = {m["metric_code"]: m for m in metrics}
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
@@ -240,8 +251,8 @@ def load_targets(
     if not path.exists():
         return []
     targets: list[dict[str, object]] = []
-    lines: dict[tuple[str, str, str], int] = {}
-    for line, row in enumerate(_read_csv(path, TARGET_COLUMNS), start=2):
+    lines: dict[tuple[str, ...], int] = {}
+    for line, row in enumerate(read_csv(path, TARGET_COLUMNS), start=2):
         if row["indicator"] not in indicator_codes:
             raise _located(
                 path.name, line, "indicator", f"'{row['indicator']}' is not in indicators.csv"
@@ -261,12 +272,7 @@ def load_targets(
                 path.name, line, "target_pct", f"'{row['target_pct']}' is not a percentage 0-100"
             )
         key = (row["indicator"], region, period.label)
-        if key in lines:
-            raise _located(
-                path.name, line, "period",
-                f"{' '.join(key)} already has a target (line {lines[key]})",
-            )  # fmt: skip
-        lines[key] = line
+        _first_time(lines, key, path.name, line, "period", "already has a target")
         targets.append(
             {"indicator": key[0], "region_code": region, "period": key[2], "target_pct": pct}
         )
@@ -299,8 +305,8 @@ def load_schedules(
     if not path.exists():
         return []
     schedules: list[dict[str, object]] = []
-    lines: dict[tuple[str, str, str, str], int] = {}
-    for line, row in enumerate(_read_csv(path, SCHEDULE_COLUMNS), start=2):
+    lines: dict[tuple[str, ...], int] = {}
+    for line, row in enumerate(read_csv(path, SCHEDULE_COLUMNS), start=2):
         if not row["dataset"]:
             raise _located(path.name, line, "dataset", "the dataset has no name")
         metrics = [m.strip() for m in row["metrics"].split(";") if m.strip()]
@@ -341,12 +347,7 @@ def load_schedules(
             ended = [p for p in periods_of_type(period_type, first.start, today) if p.end < today]
             last = ended[-1] if ended else None
         key = (row["dataset"], country, row["level"], period_type)
-        if key in lines:
-            raise _located(
-                path.name, line, "dataset",
-                f"{' '.join(key)} is already scheduled (line {lines[key]})",
-            )  # fmt: skip
-        lines[key] = line
+        _first_time(lines, key, path.name, line, "dataset", "is already scheduled")
         schedules.append(
             {
                 "dataset": row["dataset"],
